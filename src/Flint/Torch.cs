@@ -1,0 +1,1 @@
+namespace Flint; public static partial class Torch { }
