@@ -1,0 +1,177 @@
+using System.Runtime.Intrinsics.X86;
+using Flint.Kernels.Cpu;
+
+namespace Flint.Tests.Kernels;
+
+/// <summary>
+/// Gemm against a float64 triple loop over many shapes and layouts. All tests live in one class
+/// because they flip Gemm's static test hooks (path, small mode, threads); xunit runs a class's
+/// tests one at a time.
+/// </summary>
+public unsafe class GemmTests
+{
+    // Layouts: row-major or transposed (column-major) storage for A, B and C.
+    public enum L { Row, Col }
+
+    /// <summary>A strided matrix inside a padded buffer (padding checks we never write outside).</summary>
+    sealed class Mat<T> where T : unmanaged
+    {
+        public readonly T[] Data; public readonly int Rows, Cols, Off; public readonly nint Rs, Cs;
+        public Mat(int rows, int cols, L layout, Random rng, Func<double, T> conv, bool nanFill = false)
+        {
+            Rows = rows; Cols = cols; Off = 3;
+            int ld = (layout == L.Row ? cols : rows) + 2; // padded leading dimension
+            (Rs, Cs) = layout == L.Row ? ((nint)ld, (nint)1) : ((nint)1, (nint)ld);
+            int len = Off + ld * Math.Max(layout == L.Row ? rows : cols, 1) + 8;
+            Data = new T[len];
+            for (int i = 0; i < len; i++) Data[i] = conv(nanFill ? double.NaN : rng.NextDouble() * 2 - 1);
+        }
+        public int Index(int i, int j) => Off + (int)(i * Rs + j * Cs);
+    }
+
+    static readonly Func<double, float> F = x => (float)x;
+    static readonly Func<double, double> D = x => x;
+
+    static void Check<T>(int m, int n, int k, double alpha, double beta, L la, L lb, L lc, bool nanC, Func<double, T> conv, Func<T, double> back, double tol)
+        where T : unmanaged
+    {
+        var rng = new Random(m * 1000003 + n * 1009 + k * 7 + (int)la * 3 + (int)lb * 5 + (int)lc * 11);
+        var A = new Mat<T>(m, k, la, rng, conv); var B = new Mat<T>(k, n, lb, rng, conv);
+        var C = new Mat<T>(m, n, lc, rng, conv, nanFill: nanC);
+        var before = (T[])C.Data.Clone();
+        fixed (T* pa = A.Data, pb = B.Data, pc = C.Data)
+        {
+            if (typeof(T) == typeof(float))
+                Gemm.Sgemm(m, n, k, (float)alpha, (float*)pa + A.Off, A.Rs, A.Cs, (float*)pb + B.Off, B.Rs, B.Cs, (float)beta, (float*)pc + C.Off, C.Rs, C.Cs);
+            else
+                Gemm.Dgemm(m, n, k, alpha, (double*)pa + A.Off, A.Rs, A.Cs, (double*)pb + B.Off, B.Rs, B.Cs, beta, (double*)pc + C.Off, C.Rs, C.Cs);
+        }
+        var inside = new bool[C.Data.Length];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0, mag = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double t = back(A.Data[A.Index(i, p)]) * back(B.Data[B.Index(p, j)]);
+                    s += t; mag += Math.Abs(t);
+                }
+                int ci = C.Index(i, j); inside[ci] = true;
+                double expect = alpha * s + (beta == 0 ? 0 : beta * back(before[ci]));
+                double got = back(C.Data[ci]);
+                double bound = tol * (Math.Abs(alpha) * mag + Math.Abs(beta * (beta == 0 ? 0 : back(before[ci]))) + 1);
+                Assert.True(Math.Abs(got - expect) <= bound,
+                    $"m={m} n={n} k={k} alpha={alpha} beta={beta} {la}/{lb}/{lc}: C[{i},{j}]={got}, expected {expect}");
+            }
+        for (int x = 0; x < C.Data.Length; x++)
+            if (!inside[x]) Assert.True(back(C.Data[x]).Equals(back(before[x])), $"wrote outside C at {x} (m={m} n={n} k={k})");
+    }
+
+    static void CheckBoth(int m, int n, int k, double alpha = 1, double beta = 0, L la = L.Row, L lb = L.Row, L lc = L.Row, bool nanC = false)
+    {
+        Check(m, n, k, alpha, beta, la, lb, lc, nanC, F, x => x, 1e-5);
+        Check(m, n, k, alpha, beta, la, lb, lc, nanC, D, x => x, 1e-13);
+    }
+
+    static readonly int[] Sizes = [1, 2, 3, 5, 6, 7, 8, 15, 16, 17, 31, 33];
+
+    /// <summary>Runs body under each micro-kernel this CPU can execute, with the small path off and on, 1 and 2 threads.</summary>
+    static void ForEachConfig(Action body, bool bothSmallModes = true)
+    {
+        var paths = new List<GemmPath> { GemmPath.Scalar };
+        if (Avx2.IsSupported && Fma.IsSupported) paths.Add(GemmPath.Avx2);
+        if (Avx512F.IsSupported) paths.Add(GemmPath.Avx512);
+        var modes = bothSmallModes ? new[] { GemmSmallMode.Never, GemmSmallMode.Always } : new[] { GemmSmallMode.Never };
+        int saved = Gemm.Threads;
+        try
+        {
+            foreach (var p in paths)
+                foreach (var s in modes)
+                    foreach (var t in new[] { 1, 2 })
+                    {
+                        Gemm.ForcePath = p; Gemm.SmallMode = s; Gemm.Threads = t;
+                        body();
+                    }
+        }
+        finally { Gemm.ForcePath = GemmPath.Auto; Gemm.SmallMode = GemmSmallMode.Auto; Gemm.Threads = saved; }
+    }
+
+    [Fact]
+    public void SmallShapesAllKernels() => ForEachConfig(() =>
+    {
+        foreach (int m in Sizes) foreach (int n in Sizes) foreach (int k in new[] { 1, 4, 9, 17 })
+            CheckBoth(m, n, k);
+    });
+
+    [Fact]
+    public void TransposedLayouts() => ForEachConfig(() =>
+    {
+        foreach (var la in new[] { L.Row, L.Col }) foreach (var lb in new[] { L.Row, L.Col }) foreach (var lc in new[] { L.Row, L.Col })
+        {
+            CheckBoth(7, 19, 13, 1, 0, la, lb, lc);
+            CheckBoth(1, 40, 33, 1, 0, la, lb, lc);
+            CheckBoth(37, 1, 21, 1, 0, la, lb, lc);
+            CheckBoth(70, 90, 40, 0.5, 2, la, lb, lc);
+        }
+    });
+
+    [Fact]
+    public void AlphaBeta() => ForEachConfig(() =>
+    {
+        foreach (var (alpha, beta) in new[] { (1.0, 1.0), (2.0, 0.0), (-0.5, 0.25), (1.0, -1.0), (0.0, 3.0) })
+        {
+            CheckBoth(13, 35, 29, alpha, beta);
+            CheckBoth(3, 4, 5, alpha, beta, L.Col, L.Row, L.Col);
+        }
+    });
+
+    [Fact]
+    public void BetaZeroIgnoresNaNInC() => ForEachConfig(() =>
+    {
+        CheckBoth(9, 23, 11, 1, 0, nanC: true);
+        CheckBoth(9, 23, 11, 2, 0, L.Col, L.Col, L.Col, nanC: true);
+        CheckBoth(1, 50, 70, 1, 0, nanC: true);
+        CheckBoth(4, 4, 0, 1, 0, nanC: true);   // k == 0: C = 0
+        CheckBoth(100, 70, 300, 1, 0, nanC: true);
+    });
+
+    [Fact]
+    public void KZeroScalesC()
+    {
+        CheckBoth(5, 6, 0, 1, 0.5);
+        CheckBoth(5, 6, 0, 1, 1);
+        CheckBoth(0, 6, 3); CheckBoth(5, 0, 3); CheckBoth(0, 0, 0);
+    }
+
+    /// <summary>Sizes that cross MC (144/72/128/64), KC (256, balanced) and NR/MR boundaries, multi-threaded splits included.</summary>
+    [Fact]
+    public void BlockBoundaries() => ForEachConfig(() =>
+    {
+        foreach (var (m, n, k) in new[] { (145, 33, 257), (73, 17, 513), (150, 150, 300), (200, 97, 130), (6, 300, 260), (290, 7, 20), (1, 257, 300), (129, 65, 64) })
+            CheckBoth(m, n, k, 1, 0.5);
+        CheckBoth(150, 130, 270, 1, 0, L.Col, L.Col, L.Row);
+    }, bothSmallModes: false);
+
+    [Fact]
+    public void LargeSquareMultiThreaded()
+    {
+        int saved = Gemm.Threads;
+        try
+        {
+            foreach (int t in new[] { 1, 2, 3 })
+            {
+                Gemm.Threads = t;
+                Check(301, 283, 517, 1, 0, L.Row, L.Row, L.Row, false, F, x => x, 1e-5);
+                Check(260, 4100, 40, 1, 1, L.Row, L.Col, L.Row, false, F, x => x, 1e-5); // crosses NC
+                Check(301, 283, 517, 1, 0, L.Col, L.Row, L.Row, false, D, x => x, 1e-13);
+            }
+        }
+        finally { Gemm.Threads = saved; }
+    }
+
+    [Fact]
+    public void SizesThatAreNegativeThrow()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Sgemm(-1, 2, 2, 1, null, 1, 1, null, 1, 1, 0, null, 1, 1));
+    }
+}
