@@ -1,1 +1,28 @@
-Console.WriteLine("bench");
+using Flint.Bench;
+
+// Usage: Flint.Bench [W1 W2 ...] [--compiled]   (no ids = all workloads)
+// Prints one line per result, as WORKLOADS.md describes.
+
+if (args.Length > 0 && args[0] == OpenBlas.ChildFlag) return OpenBlas.ChildMain(args[1..]);
+
+IWorkload[] workloads =
+[
+    new W1Gemm(),
+    // W2..W8 are added here as they are written.
+];
+
+bool compiled = false;
+var wanted = new List<string>();
+foreach (var a in args)
+{
+    if (a == "--compiled") compiled = true;
+    else if (a.Length >= 2 && (a[0] == 'W' || a[0] == 'w') && int.TryParse(a.AsSpan(1), out _)) wanted.Add(a.ToUpperInvariant());
+    else { Console.Error.WriteLine($"unknown argument '{a}'. Usage: Flint.Bench [W1 W2 ...] [--compiled]"); return 2; }
+}
+
+foreach (var id in wanted)
+    if (Array.FindIndex(workloads, w => w.Id == id) < 0) Console.WriteLine($"{id} not implemented yet");
+
+foreach (var w in workloads)
+    if (wanted.Count == 0 || wanted.Contains(w.Id)) w.Run(compiled);
+return 0;
