@@ -619,9 +619,10 @@ public sealed class Generator
             throw new ArgumentException("invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)");
         lock (_lock)
         {
-            if (!replacement || numSamples == 1)
+            if (!replacement)
             {
-                // Gumbel-style: q ~ Exp(1); take the argmax / top-k of p / q.
+                // Gumbel-style: q ~ Exp(1); take the argmax / top-k of p / q. (PyTorch 1.13 takes this
+                // path only without replacement; later versions also use it for one sample with replacement.)
                 var q = new double[probs.Length];
                 for (int i = 0; i < q.Length; i++) q[i] = ExponentialOne(1.0);
                 for (int i = 0; i < q.Length; i++) q[i] = probs[i] / q[i];
@@ -657,7 +658,7 @@ public sealed class Generator
             throw new ArgumentException("invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)");
         lock (_lock)
         {
-            if (!replacement || numSamples == 1)
+            if (!replacement)
             {
                 var q = new float[probs.Length];
                 for (int i = 0; i < q.Length; i++) q[i] = (float)ExponentialOne(1.0);
