@@ -2,11 +2,11 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace Flint.Tests.Random;
+namespace Flint.Tests;
 
 /// <summary>Checks <see cref="Generator"/> against draws recorded from PyTorch 1.13
 /// (tools/fixtures/gen_random.py → Fixtures/random.json). Every comparison is bit-exact.</summary>
-public class GeneratorTests
+public class RandomGeneratorTests
 {
     static readonly Lazy<JsonDocument> s_doc = new(() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "random.json"))));

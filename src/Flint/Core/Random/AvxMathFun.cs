@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Flint.Random;
+namespace Flint;
 
 /// <summary>
 /// Bit-exact scalar model of the Cephes-style <c>log256_ps</c> / <c>sincos256_ps</c> from

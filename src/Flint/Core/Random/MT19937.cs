@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Flint.Random;
+namespace Flint;
 
 /// <summary>
 /// The 32-bit Mersenne Twister exactly as ATen's <c>at::mt19937</c> (MT19937RNGEngine.h):
