@@ -1,0 +1,3 @@
+global using Flint.Autograd;
+global using Flint.Ops;
+global using Flint.Kernels.Cpu;

@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using Flint.Autograd;
+
+namespace Flint.Ops;
+
+/// <summary>
+/// A mode sees every op call on its thread while it is pushed (PyTorch's TorchDispatchMode): tracing, graph capture,
+/// profiling. It may record, replace or forward the call; <see cref="Dispatcher.Redispatch"/> passes it to the modes
+/// below it and finally to eager execution.
+/// </summary>
+public abstract class DispatchMode : IDisposable
+{
+    public abstract Tensor[] Dispatch(Op op, Tensor?[] inputs);
+
+    /// <summary>Called when C# code reads a tensor's value (Item, ToArray): a graph break for capture modes.</summary>
+    public virtual void OnValueRead(Tensor t) { }
+
+    public DispatchMode Push() { Dispatcher.PushMode(this); return this; }
+    public void Dispose() => Dispatcher.PopMode(this);
+}
+
+/// <summary>
+/// The one entry point of every op: mode stack first, then eager execution with autograd recording.
+/// The common case (no mode pushed) costs one thread-static read.
+/// </summary>
+public static class Dispatcher
+{
+    [ThreadStatic] private static List<DispatchMode>? _modes;
+    [ThreadStatic] private static int _skipModes; // > 0 while a mode redispatches below itself
+
+    internal static void PushMode(DispatchMode m) => (_modes ??= new()).Add(m);
+    internal static void PopMode(DispatchMode m)
+    {
+        if (_modes is null || _modes.Count == 0 || !ReferenceEquals(_modes[^1], m))
+            throw new InvalidOperationException("dispatch modes must be exited in the reverse order they were entered");
+        _modes.RemoveAt(_modes.Count - 1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tensor[] Call(Op op, Tensor?[] inputs)
+    {
+        var modes = _modes;
+        if (modes is not null && modes.Count > _skipModes) return CallMode(op, inputs, modes);
+        return Eager(op, inputs);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tensor Call1(Op op, Tensor?[] inputs) => Call(op, inputs)[0];
+
+    private static Tensor[] CallMode(Op op, Tensor?[] inputs, List<DispatchMode> modes)
+    {
+        var mode = modes[modes.Count - 1 - _skipModes];
+        _skipModes++;
+        try { return mode.Dispatch(op, inputs); }
+        finally { _skipModes--; }
+    }
+
+    /// <summary>From inside a mode: run the op through the modes below it (and then eagerly).</summary>
+    public static Tensor[] Redispatch(Op op, Tensor?[] inputs) => Call(op, inputs);
+
+    internal static void NotifyValueRead(Tensor t)
+    {
+        var modes = _modes;
+        if (modes is null || modes.Count <= _skipModes) return;
+        modes[modes.Count - 1 - _skipModes].OnValueRead(t);
+    }
+
+    /// <summary>Eager execution: the kernel, then (if any input requires grad) the grad_fn for the outputs.</summary>
+    public static Tensor[] Eager(Op op, Tensor?[] inputs)
+    {
+        bool record = op.Differentiable && GradMode.IsEnabled && AnyRequiresGrad(inputs);
+        if (!record) return op.Forward(inputs);
+
+        if (op.InPlace) CheckInPlaceAllowed(inputs[0]!);
+        Tensor[] outputs;
+        GradMode.IsEnabled = false;
+        try { outputs = op.Forward(inputs); }
+        finally { GradMode.IsEnabled = true; }
+
+        var node = new OpNode(op, inputs, outputs);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var o = outputs[i];
+            if (!o.DType.IsFloatingPoint()) continue; // indices and masks never carry gradients
+            if (!op.InPlace && !op.IsView && o._gradFn is null && !o._requiresGrad) { o._gradFn = node; o._outputNr = i; }
+            else { o._gradFn = node; o._outputNr = i; o._requiresGrad = false; }
+        }
+        node.SnapshotOutputVersions();
+        return outputs;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AnyRequiresGrad(Tensor?[] inputs)
+    {
+        foreach (var t in inputs)
+            if (t is not null && t.RequiresGrad) return true;
+        return false;
+    }
+
+    private static void CheckInPlaceAllowed(Tensor self)
+    {
+        if (self.IsLeaf && self._requiresGrad)
+            throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
+        if (self._base is { } b && b.IsLeaf && b._requiresGrad)
+            throw new InvalidOperationException("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+    }
+}

@@ -1,0 +1,43 @@
+namespace Flint.Ops;
+
+/// <summary>
+/// The shared forward plumbing of elementwise ops: broadcast the inputs, bring them to the compute dtype, make them
+/// contiguous (a single element stays a scalar the kernel broadcasts), allocate the output. Float16 and bfloat16
+/// compute in float32 and round the result, as PyTorch's CPU kernels do. Nothing here dispatches or records autograd.
+/// </summary>
+internal static class PointwiseForward
+{
+    /// <summary>The dtype a kernel runs in for a given result dtype.</summary>
+    public static DType ComputeDType(DType t) => t is DType.Float16 or DType.BFloat16 ? DType.Float32 : t == DType.Bool ? DType.UInt8 : t;
+
+    /// <summary>x in dtype, contiguous, and either of shape <paramref name="shape"/> or a single element.</summary>
+    public static Tensor Prepare(Tensor x, int[] shape, DType dtype)
+    {
+        if (x.DType != dtype) x = x.CastRaw(dtype);
+        if (x._numel == 1) return x.IsContiguous() ? x : x.ContiguousRaw();
+        if (!ShapeUtil.SameShape(x._sizes, shape)) x = x.ExpandRaw(shape);
+        return x.IsContiguous() ? x : x.ContiguousRaw();
+    }
+
+    /// <summary>Runs a binary kernel: out = kernel(a, b) in the result dtype of (a, b).</summary>
+    public static Tensor Binary(Tensor a, Tensor b, DType resultType, Action<Tensor, Tensor, Tensor> kernel)
+    {
+        var shape = ShapeUtil.Broadcast(a._sizes, b._sizes);
+        var ct = ComputeDType(resultType);
+        var pa = Prepare(a, shape, ct);
+        var pb = Prepare(b, shape, ct);
+        var z = Tensor.Empty(shape, ct);
+        kernel(pa, pb, z);
+        return ct == resultType ? z : z.CastRaw(resultType);
+    }
+
+    public static Tensor Unary(Tensor x, DType resultType, Action<Tensor, Tensor> kernel)
+    {
+        var ct = ComputeDType(resultType);
+        var px = Prepare(x, x._sizes, ct);
+        if (px._numel == 1 && x._numel == 1 && !ShapeUtil.SameShape(px._sizes, x._sizes)) px = px.ViewRaw(x._sizes);
+        var y = Tensor.Empty(x._sizes, ct);
+        kernel(px, y);
+        return ct == resultType ? y : y.CastRaw(resultType);
+    }
+}
