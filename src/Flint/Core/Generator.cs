@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Flint;
@@ -170,6 +172,54 @@ public sealed class Generator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     double UD() => (R64() & 0x1FFFFFFFFFFFFFUL) * (1.0 / 9007199254740992.0);
 
+    const int Chunk = 512;
+
+    /// <summary>dst[i] = fma(u_i, range, from) with u_i the float uniforms of successive 32-bit draws.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void FillUniform(Span<float> dst, float range, float from)
+    {
+        Span<uint> buf = stackalloc uint[Chunk];
+        for (int i = 0; i < dst.Length; i += Chunk)
+        {
+            int c = Math.Min(Chunk, dst.Length - i);
+            _engine.Fill(buf[..c]);
+            var d = dst.Slice(i, c);
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var mask = Vector256.Create(0xFFFFFFu);
+                var scale = Vector256.Create(1.0f / 16777216.0f);
+                var r = Vector256.Create(range); var f = Vector256.Create(from);
+                ref uint b = ref MemoryMarshal.GetReference(buf);
+                ref float o = ref MemoryMarshal.GetReference(d);
+                for (; j <= c - 8; j += 8)
+                {
+                    var u = Vector256.ConvertToSingle((Vector256.LoadUnsafe(ref b, (nuint)j) & mask).AsInt32()) * scale;
+                    Vector256.FusedMultiplyAdd(u, r, f).StoreUnsafe(ref o, (nuint)j);
+                }
+            }
+            for (; j < c; j++) d[j] = MathF.FusedMultiplyAdd((buf[j] & 0xFFFFFFu) * (1.0f / 16777216.0f), range, from);
+        }
+    }
+
+    /// <summary>dst[i] = fma(u_i, range, from) with u_i the double uniforms of successive 64-bit draws.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void FillUniform(Span<double> dst, double range, double from)
+    {
+        Span<uint> buf = stackalloc uint[2 * Chunk];
+        for (int i = 0; i < dst.Length; i += Chunk)
+        {
+            int c = Math.Min(Chunk, dst.Length - i);
+            _engine.Fill(buf[..(2 * c)]);
+            var d = dst.Slice(i, c);
+            for (int j = 0; j < c; j++)
+            {
+                ulong v = ((ulong)buf[2 * j] << 32) | buf[2 * j + 1];
+                d[j] = Math.FusedMultiplyAdd((v & 0x1FFFFFFFFFFFFFUL) * (1.0 / 9007199254740992.0), range, from);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ uniform
 
     /// <summary><c>uniform_(from, to)</c> / <c>rand</c> for float32.</summary>
@@ -179,12 +229,8 @@ public sealed class Generator
         float f = (float)from, t = (float)to;
         CheckUniform(f, t);
         float range = t - f;
-        lock (_lock)
-        {
-            // ATen: x * (to - from) + from, contracted to an FMA by GCC in the AVX2 kernel.
-            for (int i = 0; i < dst.Length; i++)
-                dst[i] = MathF.FusedMultiplyAdd(UF(), range, f);
-        }
+        // ATen: x * (to - from) + from, contracted to an FMA by GCC in the AVX2 kernel.
+        lock (_lock) FillUniform(dst, range, f);
     }
 
     /// <summary><c>uniform_(from, to)</c> / <c>rand</c> for float64.</summary>
@@ -193,11 +239,7 @@ public sealed class Generator
     {
         CheckUniform(from, to);
         double range = to - from;
-        lock (_lock)
-        {
-            for (int i = 0; i < dst.Length; i++)
-                dst[i] = Math.FusedMultiplyAdd(UD(), range, from);
-        }
+        lock (_lock) FillUniform(dst, range, from);
     }
 
     static void CheckUniform(double from, double to)
@@ -281,13 +323,19 @@ public sealed class Generator
     void NormalFillAvx2(Span<float> data, float mean, float std)
     {
         int size = data.Length;
-        for (int i = 0; i < size; i++) data[i] = UF();
-        for (int i = 0; i < size - 15; i += 16) NormalFill16Avx2(data.Slice(i, 16), mean, std);
+        FillUniform(data, 1f, 0f);
+        bool vec = Vector256.IsHardwareAccelerated;
+        for (int i = 0; i < size - 15; i += 16)
+        {
+            if (vec) NormalFill16Avx2Vector(data.Slice(i, 16), mean, std);
+            else NormalFill16Avx2(data.Slice(i, 16), mean, std);
+        }
         if (size % 16 != 0)
         {
             var tail = data.Slice(size - 16, 16);
-            for (int i = 0; i < 16; i++) tail[i] = UF();
-            NormalFill16Avx2(tail, mean, std);
+            FillUniform(tail, 1f, 0f);
+            if (vec) NormalFill16Avx2Vector(tail, mean, std);
+            else NormalFill16Avx2(tail, mean, std);
         }
     }
 
@@ -308,16 +356,30 @@ public sealed class Generator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void NormalFill16Avx2Vector(Span<float> d, float mean, float std)
+    {
+        ref float p = ref MemoryMarshal.GetReference(d);
+        var u1 = Vector256.Create(1.0f) - Vector256.LoadUnsafe(ref p);
+        var u2 = Vector256.LoadUnsafe(ref p, 8);
+        var radius = Vector256.Sqrt(Vector256.Create(-2.0f) * AvxMathFun.Log(u1));
+        var theta = Vector256.Create(TwoPiF) * u2;
+        AvxMathFun.SinCos(theta, out var sin, out var cos);
+        var m = Vector256.Create(mean); var s = Vector256.Create(std);
+        Vector256.FusedMultiplyAdd(radius * cos, s, m).StoreUnsafe(ref p);
+        Vector256.FusedMultiplyAdd(radius * sin, s, m).StoreUnsafe(ref p, 8);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void NormalFillScalar(Span<float> data, float mean, float std)
     {
         int size = data.Length;
-        for (int i = 0; i < size; i++) data[i] = UF();
+        FillUniform(data, 1f, 0f);
         for (int i = 0; i < size - 15; i += 16) NormalFill16(data.Slice(i, 16), mean, std);
         if (size % 16 != 0)
         {
             var tail = data.Slice(size - 16, 16);
-            for (int i = 0; i < 16; i++) tail[i] = UF();
+            FillUniform(tail, 1f, 0f);
             NormalFill16(tail, mean, std);
         }
     }
@@ -339,12 +401,12 @@ public sealed class Generator
     void NormalFillScalar(Span<double> data, double mean, double std)
     {
         int size = data.Length;
-        for (int i = 0; i < size; i++) data[i] = UD();
+        FillUniform(data, 1.0, 0.0);
         for (int i = 0; i < size - 15; i += 16) NormalFill16(data.Slice(i, 16), mean, std);
         if (size % 16 != 0)
         {
             var tail = data.Slice(size - 16, 16);
-            for (int i = 0; i < 16; i++) tail[i] = UD();
+            FillUniform(tail, 1.0, 0.0);
             NormalFill16(tail, mean, std);
         }
     }
@@ -452,14 +514,25 @@ public sealed class Generator
     public void Bernoulli(Span<float> dst, double p)
     {
         CheckP(p);
-        lock (_lock) for (int i = 0; i < dst.Length; i++) dst[i] = UD() < p ? 1f : 0f;
+        Span<double> u = stackalloc double[Chunk];
+        lock (_lock)
+            for (int i = 0; i < dst.Length; i += Chunk)
+            {
+                int c = Math.Min(Chunk, dst.Length - i);
+                FillUniform(u[..c], 1.0, 0.0);
+                for (int j = 0; j < c; j++) dst[i + j] = u[j] < p ? 1f : 0f;
+            }
     }
 
     /// <inheritdoc cref="Bernoulli(Span{float},double)"/>
     public void Bernoulli(Span<double> dst, double p)
     {
         CheckP(p);
-        lock (_lock) for (int i = 0; i < dst.Length; i++) dst[i] = UD() < p ? 1d : 0d;
+        lock (_lock)
+        {
+            FillUniform(dst, 1.0, 0.0);
+            for (int i = 0; i < dst.Length; i++) dst[i] = dst[i] < p ? 1d : 0d;
+        }
     }
 
     /// <summary><c>torch.bernoulli(p)</c> / <c>bernoulli_(p_tensor)</c> with float32 probabilities: a float uniform (one 32-bit draw) per element.</summary>

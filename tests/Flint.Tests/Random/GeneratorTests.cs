@@ -273,3 +273,31 @@ public class RandomGeneratorTests
         Assert.Throws<ArgumentException>(() => g.Multinomial(new double[] { -1, 2 }, 1, true, new long[1]));
     }
 }
+
+/// <summary>The 8-lane and the one-lane models of ATen's avx_mathfun must agree bit for bit (the
+/// fixtures exercise whichever one this machine runs).</summary>
+public class RandomAvxMathFunTests
+{
+    [Fact]
+    public void VectorAndScalarModelsAgree()
+    {
+        var g = new Generator(21);
+        var u = new float[4096];
+        g.Uniform(u);
+        u[0] = 1f; u[1] = 0f; u[2] = float.Epsilon; u[3] = 1e-30f;
+        for (int i = 0; i < u.Length; i += 8)
+        {
+            var x1 = System.Runtime.Intrinsics.Vector256.Create(u, i);
+            var log = AvxMathFun.Log(System.Runtime.Intrinsics.Vector256.Create(1f) - x1);
+            var th = System.Runtime.Intrinsics.Vector256.Create((float)(2.0 * Math.PI)) * x1;
+            AvxMathFun.SinCos(th, out var s, out var c);
+            for (int j = 0; j < 8; j++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(AvxMathFun.Log(1f - u[i + j])), BitConverter.SingleToInt32Bits(log[j]));
+                AvxMathFun.SinCos(th[j], out float ss, out float cc);
+                Assert.Equal(BitConverter.SingleToInt32Bits(ss), BitConverter.SingleToInt32Bits(s[j]));
+                Assert.Equal(BitConverter.SingleToInt32Bits(cc), BitConverter.SingleToInt32Bits(c[j]));
+            }
+        }
+    }
+}

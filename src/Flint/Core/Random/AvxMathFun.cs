@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Flint;
 
@@ -58,7 +59,7 @@ internal static class AvxMathFun
         y = Fma(y, z, e * LogQ1);
         y = Fma(-z, 0.5f, y);
         x = Fma(e, LogQ2, x + y);
-        return invalid ? float.NaN : x;
+        return invalid ? BitConverter.Int32BitsToSingle(-1) : x; // x | all-ones mask
     }
 
     /// <summary>sincos256_ps for one lane.</summary>
@@ -108,4 +109,88 @@ internal static class AvxMathFun
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int CvttToInt32(float v)
         => (v >= -2147483648f && v < 2147483648f) ? (int)v : int.MinValue;
+
+    // ------------------------------------------------------------- 8 lanes at a time (same operations)
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> C(float v) => Vector256.Create(v);
+
+    /// <summary>log256_ps. Inputs here are in (0, 1], so the NaN/negative handling is the scalar model's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Log(Vector256<float> x)
+    {
+        var one = C(1f);
+        var invalid = Vector256.LessThanOrEqual(x, Vector256<float>.Zero);
+        x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(0x00800000).AsSingle()), x,
+            Vector256.Create(0x00800000).AsSingle());
+        var bits = x.AsInt32();
+        var imm0 = Vector256.ShiftRightLogical(bits, 23);
+        x = ((bits & Vector256.Create(~0x7f800000)) | C(0.5f).AsInt32()).AsSingle();
+        imm0 -= Vector256.Create(0x7f);
+        var e = Vector256.ConvertToSingle(imm0) + one;
+        var mask = Vector256.LessThan(x, C(SQRTHF));
+        var tmp = x & mask;
+        x -= one;
+        e -= one & mask;
+        x += tmp;
+        var z = x * x;
+        var y = Fma(C(LogP0), x, C(LogP1));
+        y = Fma(y, x, C(LogP2));
+        y = Fma(y, x, C(LogP3));
+        y = Fma(y, x, C(LogP4));
+        y = Fma(y, x, C(LogP5));
+        y = Fma(y, x, C(LogP6));
+        y = Fma(y, x, C(LogP7));
+        y = Fma(y, x, C(LogP8));
+        y *= x;
+        y = Fma(y, z, e * C(LogQ1));
+        y = Fma(-z, C(0.5f), y);
+        x = Fma(e, C(LogQ2), x + y);
+        return x | invalid; // invalid lanes become NaN (all ones)
+    }
+
+    /// <summary>sincos256_ps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SinCos(Vector256<float> xin, out Vector256<float> s, out Vector256<float> c)
+    {
+        var signMask = Vector256.Create(unchecked((int)0x80000000)).AsSingle();
+        var signSin = xin & signMask;
+        var x = Vector256.AndNot(xin, signMask);
+        var y = x * C(FOPI);
+        var imm2 = Vector256.ConvertToInt32Native(y);
+        imm2 = (imm2 + Vector256.Create(1)) & Vector256.Create(~1);
+        y = Vector256.ConvertToSingle(imm2);
+        var imm4 = imm2;
+        var swapSignSin = Vector256.ShiftLeft(imm2 & Vector256.Create(4), 29).AsSingle();
+        var polyMask = Vector256.Equals(imm2 & Vector256.Create(2), Vector256<int>.Zero).AsSingle();
+        x = Fma(y, C(DP1), x);
+        x = Fma(y, C(DP2), x);
+        x = Fma(y, C(DP3), x);
+        imm4 -= Vector256.Create(2);
+        imm4 = Vector256.AndNot(Vector256.Create(4), imm4);
+        var signCos = Vector256.ShiftLeft(imm4, 29).AsSingle();
+        signSin ^= swapSignSin;
+
+        var z = x * x;
+        var yc = Fma(C(CosP0), z, C(CosP1));
+        yc = Fma(yc, z, C(CosP2));
+        yc *= z;
+        yc = Fma(yc, z, -(z * C(0.5f)));
+        yc += C(1f);
+
+        var y2 = Fma(C(SinP0), z, C(SinP1));
+        y2 = Fma(y2, z, C(SinP2));
+        y2 *= z;
+        y2 = Fma(y2, x, x);
+
+        var ysin2 = polyMask & y2;
+        var ysin1 = Vector256.AndNot(yc, polyMask);
+        y2 -= ysin2;
+        yc -= ysin1;
+        s = (ysin1 + ysin2) ^ signSin;
+        c = (yc + y2) ^ signCos;
+    }
 }
