@@ -1,6 +1,8 @@
 using Flint.Bench;
 
-// Usage: Flint.Bench [W1 W2 ...] [--compiled]   (no ids = all workloads)
+// Usage: Flint.Bench [W1 W2 ...] [--compiled] [--threads N] [--sizes a,b,...]   (no ids = all workloads)
+// --threads: threads for kernels and peers (default 2, as WORKLOADS.md runs everything);
+// --sizes: override a workload's size list (W1: N values), for quick tuning runs.
 // Prints one line per result, as WORKLOADS.md describes.
 
 if (args.Length > 0 && args[0] == OpenBlas.ChildFlag) return OpenBlas.ChildMain(args[1..]);
@@ -13,11 +15,14 @@ IWorkload[] workloads =
 
 bool compiled = false;
 var wanted = new List<string>();
-foreach (var a in args)
+for (int i = 0; i < args.Length; i++)
 {
+    string a = args[i];
     if (a == "--compiled") compiled = true;
+    else if (a == "--threads" && i + 1 < args.Length) BenchOptions.Threads = int.Parse(args[++i]);
+    else if (a == "--sizes" && i + 1 < args.Length) BenchOptions.Sizes = Array.ConvertAll(args[++i].Split(','), int.Parse);
     else if (a.Length >= 2 && (a[0] == 'W' || a[0] == 'w') && int.TryParse(a.AsSpan(1), out _)) wanted.Add(a.ToUpperInvariant());
-    else { Console.Error.WriteLine($"unknown argument '{a}'. Usage: Flint.Bench [W1 W2 ...] [--compiled]"); return 2; }
+    else { Console.Error.WriteLine($"unknown argument '{a}'. Usage: Flint.Bench [W1 W2 ...] [--compiled] [--threads N] [--sizes a,b]"); return 2; }
 }
 
 foreach (var id in wanted)

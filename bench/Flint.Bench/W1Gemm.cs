@@ -8,13 +8,13 @@ public sealed unsafe class W1Gemm : IWorkload
 {
     public string Id => "W1";
     internal static readonly int[] Sizes = [128, 256, 512, 1024, 2048];
-    const int Threads = 2; // WORKLOADS.md: two threads everywhere
-
     public void Run(bool compiled)
     {
-        Gemm.Threads = Threads;
+        int threads = BenchOptions.Threads;
+        int[] sizes = BenchOptions.Sizes ?? Sizes;
+        Gemm.Threads = threads;
         var flint = new Dictionary<int, double>();
-        foreach (int n in Sizes)
+        foreach (int n in sizes)
         {
             // W1 measures Torch.Matmul once the tensor API lands
             float[] a = Harness.Randn(n * n, 1), b = Harness.Randn(n * n, 2);
@@ -30,7 +30,7 @@ public sealed unsafe class W1Gemm : IWorkload
 
         // OpenBLAS runs in a child process: its environment must lack OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE
         // (read once when the library loads), and its spinning thread pool must not disturb our timings.
-        foreach (var (n, line, gflops) in OpenBlas.RunChild(Sizes, Threads))
+        foreach (var (n, line, gflops) in OpenBlas.RunChild(sizes, threads))
         {
             if (gflops is double g && flint.TryGetValue(n, out double f))
                 Console.WriteLine(line + " ratio=" + (f / g).ToString("F2", CultureInfo.InvariantCulture));

@@ -95,7 +95,8 @@ internal sealed unsafe class PackBuffer<T> where T : unmanaged
     {
         if (count > _capacity)
         {
-            _array = GC.AllocateUninitializedArray<T>(count + 64 / sizeof(T), pinned: true);
+            // 64 bytes for alignment + 64 of slack for the overlapping stores of GemmPackAvx2.
+            _array = GC.AllocateUninitializedArray<T>(count + 128 / sizeof(T), pinned: true);
             fixed (T* p = _array) _ptr = (T*)(((nint)p + 63) & ~(nint)63);
             _capacity = count;
         }

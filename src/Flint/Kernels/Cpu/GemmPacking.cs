@@ -28,6 +28,8 @@ internal static unsafe class GemmPacking<T> where T : unmanaged
                 for (int p = 0; p < kc; p++)
                     Unsafe.CopyBlockUnaligned(dst + p * mr, src + p * csA, (uint)bytes);
             }
+            else if (csA == 1 && rows == mr && typeof(T) == typeof(float) && GemmPackAvx2.Applies(mr))
+                GemmPackAvx2.PackAPanel(mr, kc, (float*)src, rsA, (float*)dst);
             else if (csA == 1)
             {
                 // Row-major A: each row is read sequentially and scattered into a small (L1) panel.
@@ -65,10 +67,18 @@ internal static unsafe class GemmPacking<T> where T : unmanaged
             T* src = b + j0 * csB;
             if (csB == 1 && cols == nr)
             {
-                // Row-major B: NR contiguous values per p; a constant-size block copy the JIT unrolls.
+                // Row-major B: all full panels at once, walking each row of B sequentially
+                // (one pass per row streams better than 64 bytes from every row per panel).
+                int full = (nc - j0) / nr;
                 uint bytes = (uint)(nr * sizeof(T));
+                nint panel = (nint)nr * kc;
                 for (int p = 0; p < kc; p++)
-                    Unsafe.CopyBlockUnaligned(dst + p * nr, src + p * rsB, bytes);
+                {
+                    T* s = src + p * rsB; T* d = dst + p * nr;
+                    for (int q = 0; q < full; q++) Unsafe.CopyBlockUnaligned(d + q * panel, s + q * nr, bytes);
+                }
+                j0 += (full - 1) * nr;
+                dst += (full - 1) * panel;
             }
             else if (rsB == 1)
             {

@@ -14,6 +14,8 @@ internal unsafe struct SgemmKernelAvx2 : IGemmMicroKernel<float>
 {
     public static int MR => 6;
     public static int NR => 16;
+    // Blocking for Zen 2/3 (32 KiB L1d, 512 KiB L2): the 16×256 B panel is 16 KiB (half of L1),
+    // the 144×256 A block 144 KiB of L2. Measured flat within noise for MC 96–240, KC 192–512.
     public static int MC => 144;
     public static int KC => 256;
     public static int NC => 4096;
