@@ -5,8 +5,7 @@ namespace Flint.Kernels.Cpu;
 /// <summary>
 /// Splits one GEMM into independent sub-GEMMs, one per thread, with no synchronisation inside:
 /// by rows of C when there are enough (each thread packs its own A rows and all of B; B packing is
-/// a straight copy, so duplicating it is cheap), otherwise by columns. The calling thread takes
-/// part, so a two-thread call wakes just one pool thread.
+/// a straight copy, so duplicating it is cheap), otherwise by columns, on <see cref="GemmWorkers"/>.
 /// </summary>
 internal static unsafe class GemmParallel<T, K> where T : unmanaged, INumber<T> where K : struct, IGemmMicroKernel<T>
 {
@@ -40,7 +39,22 @@ internal static unsafe class GemmParallel<T, K> where T : unmanaged, INumber<T> 
             }
         }
         if (count == 1) { Blocked(parts[0]); return; }
-        Parallel.For(0, count, t => Blocked(parts[t]));
+        GemmWorkers.Run(count, new BlockedParts(parts));
+    }
+
+    sealed class BlockedParts(GemmArgs<T>[] parts) : IGemmPart
+    {
+        public void Execute(int part) => Blocked(parts[part]);
+    }
+
+    sealed class SmallParts(GemmArgs<T> g, int tiles, int threads, int chunk) : IGemmPart
+    {
+        public void Execute(int t)
+        {
+            int j0 = Math.Min(g.N, (int)((long)tiles * t / threads) * chunk);
+            int j1 = Math.Min(g.N, (int)((long)tiles * (t + 1) / threads) * chunk);
+            if (j1 > j0) Small(g, j0, j1);
+        }
     }
 
     /// <summary>The unpacked path; threads split the columns (m == 1 with a large B is memory-bound, and two cores stream faster).</summary>
@@ -50,13 +64,7 @@ internal static unsafe class GemmParallel<T, K> where T : unmanaged, INumber<T> 
         int tiles = (g.N + chunk - 1) / chunk;
         threads = Math.Min(threads, tiles);
         if (threads <= 1) { Small(g, 0, g.N); return; }
-        var args = g;
-        Parallel.For(0, threads, t =>
-        {
-            int j0 = Math.Min(args.N, (int)((long)tiles * t / threads) * chunk);
-            int j1 = Math.Min(args.N, (int)((long)tiles * (t + 1) / threads) * chunk);
-            if (j1 > j0) Small(args, j0, j1);
-        });
+        GemmWorkers.Run(threads, new SmallParts(g, tiles, threads, chunk));
     }
 
     static void Small(in GemmArgs<T> g, int j0, int j1)
