@@ -42,7 +42,14 @@ public abstract class Node
         return new RemovableHandle(() => PostHooks.Remove(hook));
     }
 
-    internal void AddPreHook(int output, Func<Tensor, Tensor?> hook) => (PreHooks ??= new()).Add((output, hook));
+    /// <summary>Adds a hook on the gradient of one output; retain_grad's hook goes last so it sees the final value.</summary>
+    internal void AddPreHook(int output, Func<Tensor, Tensor?> hook, bool last = false)
+    {
+        PreHooks ??= new();
+        if (last) { PreHooks.Add((output, hook)); _lastHooks++; }
+        else PreHooks.Insert(PreHooks.Count - _lastHooks, (output, hook));
+    }
+    private int _lastHooks;
 
     public override string ToString() => $"<{Name}>";
 }

@@ -128,7 +128,25 @@ public partial class Tensor
         var b = ShapeUtil.Broadcast(_sizes, src._sizes);
         if (!ShapeUtil.SameShape(b, _sizes))
             throw new ArgumentException($"output with shape {ShapeUtil.Format(_sizes)} doesn't match the broadcast shape {ShapeUtil.Format(b)}");
+        if (_base is { } root && GradMode.IsEnabled && (src.RequiresGrad || root.RequiresGrad) && root.IsContiguous())
+            return CopyIntoViewWithGrad(root, src);
         return Dispatcher.Call1(CopyOp.Instance, [this, src]);
+    }
+
+    /// <summary>
+    /// An in-place write into a view while autograd records: the base's history is rewritten (CopySlices) and this
+    /// view becomes an as_strided view of the updated base, as PyTorch does.
+    /// </summary>
+    private Tensor CopyIntoViewWithGrad(Tensor root, Tensor src)
+    {
+        if (root.IsLeaf && root._requiresGrad)
+            throw new InvalidOperationException("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+        int rel = _offset - root._offset;
+        Dispatcher.Call1(new CopySlicesOp(_sizes, _strides, rel), [root, src]);
+        var fresh = Dispatcher.Call1(new AsStridedOp(_sizes, _strides, rel), [root]);
+        _gradFn = fresh._gradFn;
+        _outputNr = fresh._outputNr;
+        return this;
     }
 
     /// <summary>Sums a broadcast gradient back down to a shape it was broadcast from.</summary>

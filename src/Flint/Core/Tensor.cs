@@ -106,18 +106,35 @@ public partial class Tensor
         return this;
     }
 
+    /// <summary>Keeps this non-leaf tensor's gradient in .Grad after backward (leaves always keep theirs).</summary>
     public void RetainGrad()
     {
         if (!RequiresGrad) throw new InvalidOperationException("can't retain_grad on Tensor that has requires_grad=False");
-        if (!IsLeaf) _retainsGrad = true;
+        if (IsLeaf || _retainsGrad) return;
+        _retainsGrad = true;
+        var self = this;
+        _gradFn!.AddPreHook(_outputNr, g =>
+        {
+            if (!self._retainsGrad) return null;
+            self.Grad = self.Grad is null ? (GradMode.IsEnabled ? g : g.Detach().CloneRaw()) : self.Grad + g;
+            return null;
+        }, last: true);
     }
 
     /// <summary>Registers a hook called with this tensor's gradient during backward; it may return a replacement.</summary>
     public RemovableHandle RegisterHook(Func<Tensor, Tensor?> hook)
     {
         if (!RequiresGrad) throw new InvalidOperationException("cannot register a hook on a tensor that doesn't require gradient");
-        (_hooks ??= new()).Add(hook);
-        return new RemovableHandle(() => _hooks.Remove(hook));
+        if (IsLeaf)
+        {
+            (_hooks ??= new()).Add(hook);
+            return new RemovableHandle(() => _hooks.Remove(hook));
+        }
+        // A non-leaf's hook sees the gradient flowing into its grad_fn, before that node runs.
+        var fn = _gradFn!;
+        int nr = _outputNr;
+        fn.AddPreHook(nr, hook);
+        return new RemovableHandle(() => fn.PreHooks?.Remove((nr, hook)));
     }
 
     public RemovableHandle RegisterHook(Action<Tensor> hook) => RegisterHook(g => { hook(g); return null; });

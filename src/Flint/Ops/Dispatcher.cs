@@ -81,9 +81,10 @@ public static class Dispatcher
         for (int i = 0; i < outputs.Length; i++)
         {
             var o = outputs[i];
-            if (!o.DType.IsFloatingPoint()) continue; // indices and masks never carry gradients
-            if (!op.InPlace && !op.IsView && o._gradFn is null && !o._requiresGrad) { o._gradFn = node; o._outputNr = i; }
-            else { o._gradFn = node; o._outputNr = i; o._requiresGrad = false; }
+            if (!op.IsOutputDifferentiable(o, i)) continue; // indices, masks, marked outputs never carry gradients
+            o._gradFn = node;
+            o._outputNr = i;
+            o._requiresGrad = false; // a non-leaf requires grad through its grad_fn
         }
         node.SnapshotOutputVersions();
         return outputs;

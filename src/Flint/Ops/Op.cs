@@ -24,6 +24,9 @@ public abstract class Op
     /// <summary>True for ops whose output is a view of inputs[0] (view, transpose, select …).</summary>
     public virtual bool IsView => false;
 
+    /// <summary>Whether an output gets a grad_fn: floating outputs do; integer ones (indices) never.</summary>
+    public virtual bool IsOutputDifferentiable(Tensor output, int index) => output.DType.IsFloatingPoint();
+
     /// <summary>The outputs' shapes and dtypes, from the inputs' metadata alone (no compute).</summary>
     public abstract TensorMeta[] Meta(Tensor[] inputs);
 
