@@ -15,7 +15,7 @@ public static partial class Torch
     public static Tensor Zeros(params long[] size) => Zeros(size, null);
     internal static Tensor Zeros(int[] size, DType dtype) => Flint.Tensor.Empty(size, dtype, zeroed: true);
 
-    public static Tensor Ones(long[] size, DType? dtype = null, bool requiresGrad = false) => Full(size, 1, dtype, requiresGrad);
+    public static Tensor Ones(long[] size, DType? dtype = null, bool requiresGrad = false) => Full(size, 1, dtype ?? DefaultDType, requiresGrad);
     public static Tensor Ones(params long[] size) => Ones(size, null);
 
     /// <summary>torch.full: the dtype is inferred from the value (bool, int64, or the default float) unless given.</summary>

@@ -120,4 +120,6 @@ public interface BackwardContext
     bool NeedsInputGrad(int i);
     int[] InputSizes(int i);
     DType InputDType(int i);
+    /// <summary>How many inputs the op was called with (optional ones included, possibly null).</summary>
+    int InputCount { get; }
 }
