@@ -169,6 +169,49 @@ public unsafe class GemmTests
         finally { Gemm.Threads = saved; }
     }
 
+    /// <summary>
+    /// Packing for every MR/NR in use (6/16 AVX2, 8/32 AVX-512, 4/4 scalar), including the vectorised
+    /// transposes, checked directly so the AVX-512 shapes are covered on AVX2-only machines too.
+    /// </summary>
+    [Theory]
+    [InlineData(6, 16)]
+    [InlineData(8, 32)]
+    [InlineData(4, 4)]
+    [InlineData(5, 8)]
+    public void PackingLayouts(int mr, int nr)
+    {
+        var rng = new Random(mr * 100 + nr);
+        foreach (var (rows, depth) in new[] { (mr * 3, 8), (mr * 2 + 1, 19), (1, 3), (mr * 4, 256) })
+            foreach (var layout in new[] { L.Row, L.Col })
+            {
+                // A: rows×depth; panels of mr rows, element (q*mr + r, p) at q*mr*depth + p*mr + r.
+                var A = new Mat<float>(rows, depth, layout, rng, F);
+                int panels = (rows + mr - 1) / mr;
+                var ap = new float[panels * mr * depth + 64];
+                fixed (float* src = A.Data, dst = ap)
+                    GemmPacking<float>.PackA(mr, rows, depth, src + A.Off, A.Rs, A.Cs, dst);
+                for (int i = 0; i < panels * mr; i++)
+                    for (int p = 0; p < depth; p++)
+                    {
+                        float expect = i < rows ? A.Data[A.Index(i, p)] : 0f;
+                        Assert.Equal(expect, ap[i / mr * mr * depth + p * mr + i % mr]);
+                    }
+                // B: depth×cols; panels of nr columns, element (p, q*nr + j) at q*nr*depth + p*nr + j.
+                int cols = rows + 2;
+                var B = new Mat<float>(depth, cols, layout, rng, F);
+                int bpanels = (cols + nr - 1) / nr;
+                var bp = new float[bpanels * nr * depth + 64];
+                fixed (float* src = B.Data, dst = bp)
+                    GemmPacking<float>.PackB(nr, cols, depth, src + B.Off, B.Rs, B.Cs, dst);
+                for (int j = 0; j < bpanels * nr; j++)
+                    for (int p = 0; p < depth; p++)
+                    {
+                        float expect = j < cols ? B.Data[B.Index(p, j)] : 0f;
+                        Assert.Equal(expect, bp[j / nr * nr * depth + p * nr + j % nr]);
+                    }
+            }
+    }
+
     [Fact]
     public void SizesThatAreNegativeThrow()
     {

@@ -28,7 +28,7 @@ internal static unsafe class GemmPacking<T> where T : unmanaged
                 for (int p = 0; p < kc; p++)
                     Unsafe.CopyBlockUnaligned(dst + p * mr, src + p * csA, (uint)bytes);
             }
-            else if (csA == 1 && rows == mr && typeof(T) == typeof(float) && GemmPackAvx2.Applies(mr))
+            else if (csA == 1 && rows == mr && typeof(T) == typeof(float) && GemmPackAvx2.AppliesA(mr))
                 GemmPackAvx2.PackAPanel(mr, kc, (float*)src, rsA, (float*)dst);
             else if (csA == 1)
             {
@@ -80,6 +80,8 @@ internal static unsafe class GemmPacking<T> where T : unmanaged
                 j0 += (full - 1) * nr;
                 dst += (full - 1) * panel;
             }
+            else if (rsB == 1 && cols == nr && typeof(T) == typeof(float) && GemmPackAvx2.AppliesB(nr))
+                GemmPackAvx2.PackBPanelColMajor(nr, kc, (float*)src, csB, (float*)dst);
             else if (rsB == 1)
             {
                 // Column-major B (x @ W^T with row-major W, i.e. nn.Linear): read each column along k.

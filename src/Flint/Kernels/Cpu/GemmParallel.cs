@@ -4,8 +4,7 @@ namespace Flint.Kernels.Cpu;
 
 /// <summary>
 /// Splits one GEMM into independent sub-GEMMs, one per thread, with no synchronisation inside:
-/// by rows of C when there are enough (each thread packs its own A rows and all of B; B packing is
-/// a straight copy, so duplicating it is cheap), otherwise by columns, on <see cref="GemmWorkers"/>.
+/// by rows or by columns of C, on <see cref="GemmWorkers"/>.
 /// </summary>
 internal static unsafe class GemmParallel<T, K> where T : unmanaged, INumber<T> where K : struct, IGemmMicroKernel<T>
 {
@@ -17,7 +16,10 @@ internal static unsafe class GemmParallel<T, K> where T : unmanaged, INumber<T> 
 
         var parts = new GemmArgs<T>[threads];
         int count = 0;
-        if (g.M >= threads * K.MR * 4)
+        // A row split makes every thread pack all of B (k×n), a column split all of A (m×k):
+        // duplicate the smaller one, as long as each thread still gets a few tiles.
+        bool byRows = g.N < threads * K.NR * 2 || (g.M >= g.N && g.M >= threads * K.MR * 2);
+        if (byRows)
         {
             // Row split, MR-aligned so no thread gets a partial tile in the middle.
             int tiles = (g.M + K.MR - 1) / K.MR;
