@@ -13,36 +13,59 @@ internal interface IGemmPart
 /// Dedicated GEMM worker threads. Parallel.For costs tens of microseconds to fork and join,
 /// comparable to a whole 128³ sgemm; these workers spin briefly after each job, so the
 /// back-to-back GEMMs of a training step reach a waiting thread in well under a microsecond,
-/// then sleep on an event so an idle process burns no CPU. The caller runs part 0 itself.
-/// Only one split GEMM uses the workers at a time; a concurrent caller runs its parts inline.
+/// then sleep on an event so an idle process burns no CPU.
+/// Parts are claimed from a shared counter, the caller included: when a worker is slow to start
+/// (another process holds its core) the caller simply runs the remaining parts itself and waits
+/// only for parts already under way, never for a thread that has not been scheduled.
 /// </summary>
 internal static class GemmWorkers
 {
     static readonly object s_gate = new();
     static Worker[] s_workers = [];
-    static int s_pending;
-    static Exception? s_error;
 
     /// <summary>How long an idle worker spins before sleeping.</summary>
     static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
 
-    public static void Run(int count, IGemmPart job)
+    /// <summary>One split call: its parts, the claim counter and the completion counter.</summary>
+    sealed class Job(IGemmPart body, int count)
+    {
+        int _next, _done;
+        Exception? _error;
+
+        public void Participate()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref _next) - 1) < count)
+            {
+                try { body.Execute(i); }
+                catch (Exception e) { _error = e; }
+                Interlocked.Increment(ref _done);
+            }
+        }
+
+        public void WaitAndRethrow()
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _done) < count) spin.SpinOnce(sleep1Threshold: -1);
+            if (_error is { } e) ExceptionDispatchInfo.Capture(e).Throw();
+        }
+    }
+
+    public static void Run(int count, IGemmPart body)
     {
         if (count <= 1 || !Monitor.TryEnter(s_gate))
         {
-            for (int i = 0; i < count; i++) job.Execute(i);
+            // One part, or another thread's split GEMM holds the workers: run inline.
+            for (int i = 0; i < count; i++) body.Execute(i);
             return;
         }
         try
         {
             if (s_workers.Length < count - 1) Grow(count - 1);
-            s_error = null;
-            Volatile.Write(ref s_pending, count - 1);
-            for (int w = 0; w < count - 1; w++) s_workers[w].Post(job, w + 1);
-            job.Execute(0);
-            var spin = new SpinWait();
-            while (Volatile.Read(ref s_pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
-            if (s_error is { } e) ExceptionDispatchInfo.Capture(e).Throw();
+            var job = new Job(body, count);
+            for (int w = 0; w < count - 1; w++) s_workers[w].Post(job);
+            job.Participate();
+            job.WaitAndRethrow();
         }
         finally { Monitor.Exit(s_gate); }
     }
@@ -57,8 +80,7 @@ internal static class GemmWorkers
 
     sealed class Worker
     {
-        IGemmPart? _job;
-        int _part;
+        Job? _job;
         int _sleeping;
         readonly ManualResetEventSlim _wake = new(false, spinCount: 1);
 
@@ -68,31 +90,24 @@ internal static class GemmWorkers
             t.Start();
         }
 
-        public void Post(IGemmPart job, int part)
+        public void Post(Job job)
         {
-            _part = part;
+            // A job the worker never picked up is simply replaced: its caller ran all its parts.
             Interlocked.Exchange(ref _job, job); // full fence: publish before reading _sleeping
             if (Volatile.Read(ref _sleeping) != 0) _wake.Set();
         }
 
         void Loop()
         {
-            while (true)
-            {
-                var job = WaitForJob();
-                try { job.Execute(_part); }
-                catch (Exception e) { s_error = e; }
-                Volatile.Write(ref _job, null);
-                Interlocked.Decrement(ref s_pending);
-            }
+            while (true) WaitForJob().Participate();
         }
 
-        IGemmPart WaitForJob()
+        Job WaitForJob()
         {
             long until = Stopwatch.GetTimestamp() + SpinTicks;
             while (true)
             {
-                if (Volatile.Read(ref _job) is { } j) return j;
+                if (Volatile.Read(ref _job) != null && Interlocked.Exchange(ref _job, null) is { } j) return j;
                 if (Stopwatch.GetTimestamp() < until) { Thread.SpinWait(20); continue; }
                 _wake.Reset();
                 Interlocked.Exchange(ref _sleeping, 1); // full fence: announce, then re-check
