@@ -64,7 +64,7 @@ public partial class Tensor
         for (int i = 0; i < sz.Length; i++) last += (long)(sz[i] - 1) * st[i];
         if (ShapeUtil.Numel(sz) > 0 && last >= _storage.Length)
             throw new ArgumentException($"setStorage: sizes {ShapeUtil.Format(sz)}, strides {ShapeUtil.Format(st)}, storage offset {off}, and itemsize {ElementSize()} requiring a storage size of {(last + 1) * ElementSize()} are out of bounds for storage of size {(long)_storage.Length * ElementSize()}");
-        return Dispatcher.Call1(new AsStridedOp(sz, st, off), [this]);
+        return Dispatcher.Call1(new AsStridedViewOp(sz, st, off), [this]);
     }
 
     public Tensor ViewAs(Tensor other) => View(other.Shape);

@@ -52,14 +52,14 @@ public sealed class ViewScatterOp(string name, int[] baseSizes, int[] sizes, int
     }
 
     public override Tensor?[] Backward(BackwardContext ctx)
-        => [Dispatcher.Call1(new AsStridedOp(sizes, strides, offset, relative: true), [ctx.Grad().Contiguous()])];
+        => [Dispatcher.Call1(new AsStridedViewOp(sizes, strides, offset, relative: true), [ctx.Grad().Contiguous()])];
 }
 
 /// <summary>
 /// aten::as_strided(size, stride, storage_offset). With <c>relative</c> the offset counts from the input's own
 /// offset (used for derivatives, whose inputs are contiguous).
 /// </summary>
-public sealed class AsStridedOp(int[] sizes, int[] strides, int? offset, bool relative = false) : StridedViewOp
+public sealed class AsStridedViewOp(int[] sizes, int[] strides, int? offset, bool relative = false) : StridedViewOp
 {
     public override string Name => "as_strided";
     public override string FormatAttributes() => $"size={ShapeUtil.Format(sizes)}, stride={ShapeUtil.Format(strides)}";
