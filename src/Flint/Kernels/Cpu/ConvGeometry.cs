@@ -43,13 +43,14 @@ public readonly struct ConvGeometry
     /// <summary>A 1×1(×1) kernel with unit stride and no padding: the column matrix is the input itself.</summary>
     public bool IsPointwise => KernelVolume == 1 && SD == 1 && SH == 1 && SW == 1 && PD == 0 && PH == 0 && PW == 0;
 
-    /// <summary>Output size of one dim: floor((in + 2p − d(k−1) − 1) / s) + 1 (or ceil, for pooling's ceil_mode).</summary>
+    /// <summary>
+    /// Output size of one dim: floor((in + 2p − d(k−1) − 1 (+ s−1 with ceil_mode)) / s) + 1; with ceil_mode the last
+    /// window must start inside the input or its left padding (PyTorch's pooling_output_shape).
+    /// </summary>
     public static int OutputSize(int input, int kernel, int stride, int padding, int dilation, bool ceilMode = false)
     {
-        long numer = (long)input + 2L * padding - (long)dilation * (kernel - 1) - 1;
-        long size = (ceilMode ? (numer + stride - 1) / stride : numer / stride) + 1;
-        if (numer < 0) size = ceilMode ? -((-numer) / stride) + 1 : (long)Math.Floor((double)numer / stride) + 1;
-        // PyTorch: with ceil_mode the last window must start inside the input or left padding.
+        long numer = (long)input + 2L * padding - (long)dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
+        long size = (long)Math.Floor((double)numer / stride) + 1;
         if (ceilMode && (size - 1) * stride >= (long)input + padding) size--;
         return (int)size;
     }

@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+
+namespace Flint.Kernels.Cpu;
+
+/// <summary>One pooling window along one dim: in-bounds positions Start + i·Step for i in [0, Count).</summary>
+public readonly record struct PoolWindow(int Start, int Count, int Step, int PaddedCount);
+
+/// <summary>
+/// Pooling over planes (N·C of them, each D×H×W, contiguous): max with flat in-plane argmax indices, average with a
+/// per-window divisor, and the index scatter/gather that max pooling's backward and max_unpool use.
+/// </summary>
+public static unsafe class PoolKernels
+{
+    /// <summary>Windows of a strided, padded, dilated kernel along one dim.</summary>
+    public static PoolWindow[] Windows(int input, int output, int kernel, int stride, int padding, int dilation)
+    {
+        var w = new PoolWindow[output];
+        for (int o = 0; o < output; o++)
+        {
+            int start = o * stride - padding;
+            // PyTorch's avg pool counts the window clipped to the padded input for count_include_pad
+            int paddedEnd = Math.Min(start + (kernel - 1) * dilation + 1, input + padding);
+            int first = start, k0 = 0;
+            while (first < 0) { first += dilation; k0++; }
+            int count = 0;
+            for (int k = k0; k < kernel; k++) { int i = start + k * dilation; if (i >= input) break; count++; }
+            w[o] = new PoolWindow(first, count, dilation, paddedEnd - start);
+        }
+        return w;
+    }
+
+    /// <summary>Adaptive windows: [floor(o·I/O), ceil((o+1)·I/O)).</summary>
+    public static PoolWindow[] AdaptiveWindows(int input, int output)
+    {
+        var w = new PoolWindow[output];
+        for (int o = 0; o < output; o++)
+        {
+            int s = (int)((long)o * input / output);
+            int e = (int)(((long)(o + 1) * input + output - 1) / output);
+            w[o] = new PoolWindow(s, e - s, 1, e - s);
+        }
+        return w;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Max<T>(T* x, T* y, long* idx, int planes, int id, int ih, int iw, PoolWindow[] wd, PoolWindow[] wh, PoolWindow[] ww)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int inPlane = id * ih * iw, outPlane = wd.Length * wh.Length * ww.Length;
+        for (int p = 0; p < planes; p++)
+        {
+            T* xp = x + (nint)p * inPlane;
+            int o = p * outPlane;
+            foreach (var a in wd)
+                foreach (var b in wh)
+                    foreach (var c in ww)
+                    {
+                        T best = T.NegativeInfinity;
+                        long bestIdx = ((long)a.Start * ih + b.Start) * iw + c.Start;
+                        for (int i = 0; i < a.Count; i++)
+                        {
+                            int z = a.Start + i * a.Step;
+                            for (int j = 0; j < b.Count; j++)
+                            {
+                                int yy = b.Start + j * b.Step;
+                                T* row = xp + ((nint)z * ih + yy) * iw;
+                                for (int k = 0; k < c.Count; k++)
+                                {
+                                    int xx = c.Start + k * c.Step;
+                                    T v = row[xx];
+                                    if (v > best || T.IsNaN(v)) { best = v; bestIdx = ((long)z * ih + yy) * iw + xx; if (T.IsNaN(v)) goto done; }
+                                }
+                            }
+                        }
+                    done:
+                        y[o] = best; idx[o] = bestIdx; o++;
+                    }
+        }
+    }
+
+    /// <summary>Average pooling; divisor per window: override, or the padded window size, or the in-bounds count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avg<T>(T* x, T* y, int planes, int id, int ih, int iw, PoolWindow[] wd, PoolWindow[] wh, PoolWindow[] ww,
+        bool countIncludePad, int divisorOverride, bool backward)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        // forward: y[o] = Σ x[window] / div; backward (x = grad_out, y = grad_in, zeroed by caller): y[window] += x[o] / div
+        int inPlane = id * ih * iw, outPlane = wd.Length * wh.Length * ww.Length;
+        for (int p = 0; p < planes; p++)
+        {
+            int o = p * outPlane;
+            foreach (var a in wd)
+                foreach (var b in wh)
+                    foreach (var c in ww)
+                    {
+                        int div = divisorOverride > 0 ? divisorOverride
+                            : countIncludePad ? a.PaddedCount * b.PaddedCount * c.PaddedCount : a.Count * b.Count * c.Count;
+                        T inv = T.One / T.CreateTruncating(div);
+                        if (!backward)
+                        {
+                            T* xp = x + (nint)p * inPlane;
+                            T sum = T.Zero;
+                            for (int i = 0; i < a.Count; i++)
+                                for (int j = 0; j < b.Count; j++)
+                                {
+                                    T* row = xp + ((nint)(a.Start + i * a.Step) * ih + b.Start + j * b.Step) * iw;
+                                    for (int k = 0; k < c.Count; k++) sum += row[c.Start + k * c.Step];
+                                }
+                            y[o] = sum * inv;
+                        }
+                        else
+                        {
+                            T* gp = y + (nint)p * inPlane;
+                            T g = x[o] * inv;
+                            for (int i = 0; i < a.Count; i++)
+                                for (int j = 0; j < b.Count; j++)
+                                {
+                                    T* row = gp + ((nint)(a.Start + i * a.Step) * ih + b.Start + j * b.Step) * iw;
+                                    for (int k = 0; k < c.Count; k++) row[c.Start + k * c.Step] += g;
+                                }
+                        }
+                        o++;
+                    }
+        }
+    }
+
+    /// <summary>dst[plane, idx[plane, o]] += src[plane, o] (dst zeroed by the caller).</summary>
+    public static void Scatter<T>(T* src, long* idx, T* dst, int planes, int srcPlane, int dstPlane) where T : unmanaged, System.Numerics.INumber<T>
+    {
+        for (int p = 0; p < planes; p++)
+        {
+            T* d = dst + (nint)p * dstPlane;
+            for (int o = 0, s = p * srcPlane; o < srcPlane; o++, s++)
+            {
+                long i = idx[s];
+                if ((ulong)i >= (ulong)dstPlane) throw new IndexOutOfRangeException($"Found an invalid max index: {i} (output volumes are of size {dstPlane}");
+                d[i] += src[s];
+            }
+        }
+    }
+
+    /// <summary>dst[plane, o] = src[plane, idx[plane, o]].</summary>
+    public static void Gather<T>(T* src, long* idx, T* dst, int planes, int dstPlane, int srcPlane) where T : unmanaged
+    {
+        for (int p = 0; p < planes; p++)
+        {
+            T* s = src + (nint)p * srcPlane;
+            for (int o = 0, d = p * dstPlane; o < dstPlane; o++, d++) dst[d] = s[idx[d]];
+        }
+    }
+}
