@@ -71,7 +71,7 @@ public static partial class Torch
     /// <summary>Copies a flat array into a tensor of the given shape.</summary>
     public static Tensor Tensor<T>(T[] data, long[] shape, DType? dtype = null, bool requiresGrad = false) where T : unmanaged
     {
-        var t = FromArray((T[])data.Clone(), shape);
+        var t = FromMemory(new Memory<T>((T[])data.Clone()), shape); // shape [] is a 0-dim tensor here, not "infer"
         return (dtype is { } d ? t.CastRaw(d) : t).RequiresGrad_(requiresGrad);
     }
 

@@ -1,0 +1,9 @@
+namespace Flint.NN;
+
+/// <summary>How a loss reduces its per-element values: PyTorch's reduction='none' | 'mean' | 'sum'.</summary>
+public enum Reduction { None = 0, Mean = 1, Sum = 2 }
+
+internal static class ReductionNames
+{
+    public static string Py(this Reduction r) => r switch { Reduction.None => "none", Reduction.Mean => "mean", _ => "sum" };
+}
