@@ -33,6 +33,12 @@ public sealed class Fixture
     /// <summary>Decodes a fixture tensor.</summary>
     public static Tensor Tensor(JsonElement e)
     {
+        var t = Decode(e);
+        return t.Dim == 1 && e.GetProperty("shape").GetArrayLength() == 0 ? t.View() : t; // FromArray reads no shape as 1-D
+    }
+
+    private static Tensor Decode(JsonElement e)
+    {
         var dtype = ParseDType(e.GetProperty("dtype").GetString()!);
         var shape = e.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray();
         var data = e.GetProperty("data").EnumerateArray().ToArray();
