@@ -76,7 +76,7 @@ internal static class LinalgChecks
     {
         if (self.Dim > target.Length)
             throw new ArgumentException($"expand(torch.FloatTensor{{{ShapeUtil.Format(self._sizes)}}}, size={ShapeUtil.Format(target)}): the number of sizes provided ({target.Length}) must be greater or equal to the number of dimensions in the tensor ({self.Dim})");
-        for (int d = 0; d < target.Length; d++)
+        for (int d = target.Length - 1; d >= 0; d--) // PyTorch checks from the last dim
         {
             int od = d - (target.Length - self.Dim);
             if (od < 0) continue;
