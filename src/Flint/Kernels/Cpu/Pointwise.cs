@@ -38,6 +38,14 @@ public static unsafe class Pointwise
             CpuParallel.For(y.Length, new UnaryJob<T, TOp> { X = px, Y = py, Op = op });
     }
 
+    /// <summary>Map over one chunk on the calling thread (for kernels already split by <see cref="SpanParallel"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MapChunk<T, TOp>(ReadOnlySpan<T> x, Span<T> y, TOp op) where T : unmanaged where TOp : struct, IUnary<T>
+    {
+        fixed (T* px = x) fixed (T* py = y)
+            new UnaryJob<T, TOp> { X = px, Y = py, Op = op }.Run(0, y.Length);
+    }
+
     private struct UnaryJob<T, TOp> : IRangeJob where T : unmanaged where TOp : struct, IUnary<T>
     {
         public T* X, Y; public TOp Op;

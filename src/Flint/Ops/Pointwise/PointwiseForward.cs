@@ -22,13 +22,25 @@ internal static class PointwiseForward
     /// <summary>Runs a binary kernel: out = kernel(a, b) in the result dtype of (a, b).</summary>
     public static Tensor Binary(Tensor a, Tensor b, DType resultType, Action<Tensor, Tensor, Tensor> kernel)
     {
-        var shape = ShapeUtil.Broadcast(a._sizes, b._sizes);
+        var shape = ShapeUtil.SameShape(a._sizes, b._sizes) ? a._sizes : ShapeUtil.Broadcast(a._sizes, b._sizes);
         var ct = ComputeDType(resultType);
         var pa = Prepare(a, shape, ct);
         var pb = Prepare(b, shape, ct);
         var z = Tensor.Empty(shape, ct);
         kernel(pa, pb, z);
         return ct == resultType ? z : z.CastRaw(resultType);
+    }
+
+    /// <summary>A binary kernel computing in <paramref name="computeFrom"/>'s compute dtype and writing bools.</summary>
+    public static Tensor BinaryToBool(Tensor a, Tensor b, DType computeFrom, Action<Tensor, Tensor, Tensor> kernel)
+    {
+        var shape = ShapeUtil.SameShape(a._sizes, b._sizes) ? a._sizes : ShapeUtil.Broadcast(a._sizes, b._sizes);
+        var ct = ComputeDType(computeFrom);
+        var pa = Prepare(a, shape, ct);
+        var pb = Prepare(b, shape, ct);
+        var z = Tensor.Empty(shape, DType.Bool);
+        kernel(pa, pb, z);
+        return z;
     }
 
     public static Tensor Unary(Tensor x, DType resultType, Action<Tensor, Tensor> kernel)
@@ -39,5 +51,14 @@ internal static class PointwiseForward
         var y = Tensor.Empty(x._sizes, ct);
         kernel(px, y);
         return ct == resultType ? y : y.CastRaw(resultType);
+    }
+
+    /// <summary>A unary kernel writing bools, reading x in its compute dtype.</summary>
+    public static Tensor UnaryToBool(Tensor x, Action<Tensor, Tensor> kernel)
+    {
+        var px = Prepare(x, x._sizes, ComputeDType(x.DType));
+        var y = Tensor.Empty(x._sizes, DType.Bool);
+        kernel(px, y);
+        return y;
     }
 }
