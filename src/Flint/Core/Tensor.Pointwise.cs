@@ -65,7 +65,10 @@ public partial class Tensor
     public Tensor Clamp(Scalar? min = null, Scalar? max = null)
     {
         if (min is null && max is null) throw new ArgumentException("torch.clamp: At least one of 'min' or 'max' must not be None");
-        return U(UnaryOps.Clamp(min?.ToDouble(), max?.ToDouble()));
+        // the bounds take part in type promotion: an integer tensor clamped to 0.5 becomes float
+        var dt = TypePromotion.ResultType([this], min is { } a ? (max is { } b ? [a, b] : [a]) : [max!.Value]);
+        var x = dt == DType ? this : To(dt);
+        return x.U(UnaryOps.Clamp(min?.ToDouble(), max?.ToDouble()));
     }
     public Tensor Clamp(Tensor? min, Tensor? max = null)
     {

@@ -122,9 +122,12 @@ public sealed class ClampTensorOp : Op
         Tensor? inside = null;
         if (lo is not null) inside = x >= lo;
         if (hi is not null) inside = inside is null ? x <= hi : inside.LogicalAnd(x <= hi);
+        // With both bounds, an empty interval (min > max) gives max: min gets gradient only where min < max.
+        Tensor? toLo = lo is null ? null : hi is null ? x < lo : (x < lo).LogicalAnd(lo < hi);
+        Tensor? toHi = hi is null ? null : lo is null ? x > hi : (x > hi).LogicalOr(hi < lo);
         return [
             ctx.NeedsInputGrad(0) ? (inside is null ? g : g * inside).SumToSize(ctx.InputSizes(0)) : null,
-            lo is not null && ctx.NeedsInputGrad(1) ? (g * (x < lo)).SumToSize(ctx.InputSizes(1)) : null,
-            hi is not null && ctx.NeedsInputGrad(2) ? (g * (x > hi)).SumToSize(ctx.InputSizes(2)) : null];
+            toLo is not null && ctx.NeedsInputGrad(1) ? (g * toLo).SumToSize(ctx.InputSizes(1)) : null,
+            toHi is not null && ctx.NeedsInputGrad(2) ? (g * toHi).SumToSize(ctx.InputSizes(2)) : null];
     }
 }
