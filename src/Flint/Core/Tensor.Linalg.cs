@@ -84,7 +84,7 @@ public partial class Tensor
             throw new ArgumentException($"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D");
         if (d1 == 1 && d2 == 1) return Dot(other);
         if (d1 == 2 && d2 == 1) return Mv(other);
-        if (d1 == 1 && d2 == 2) return LinalgUnsqueeze(this, 0).Mm(other).LinalgSqueeze0();
+        if (d1 == 1 && d2 == 2) return Unsqueeze(0).Mm(other).Squeeze(0);
         if (d1 == 2 && d2 == 2) return Mm(other);
 
         if (ShouldFold(this, d2) || ShouldFold(other, d1))
@@ -134,8 +134,4 @@ public partial class Tensor
     }
 
     private static Tensor UnsafeView(Tensor t, int[] sizes) => Dispatcher.Call1(new UnsafeViewOp(sizes), [t]);
-
-    // matmul's 1-D · 2-D case: unsqueeze(0) … squeeze(0) as PyTorch does.
-    private static Tensor LinalgUnsqueeze(Tensor t, int dim) => t.View(1, t._sizes[0]);
-    private Tensor LinalgSqueeze0() => View(_sizes[1]);
 }

@@ -40,6 +40,21 @@ public class LinalgErrorTests
         [(Action)(() => Torch.Ones([2], DType.Bool).Dot(Torch.Ones([2], DType.Bool))), "\"dot\" not implemented for 'Bool'"],
         [(Action)(() => Z(2, 3, 3).Trace()), "trace: expected a matrix, but got tensor with dim 3"],
         [(Action)(() => Z(3, 1).Outer(Z(3))), "outer: Expected 1-D argument self, but got 2-D"],
+        [(Action)(() => Torch.Einsum("ij,jk->ik", Z(2, 3), Z(4, 5))), "einsum(): subscript j has size 4 for operand 1 which does not broadcast with previously seen size 3"],
+        [(Action)(() => Torch.Einsum("ij,jk", Z(2, 3))), "einsum(): fewer operands were provided than specified in the equation"],
+        [(Action)(() => Torch.Einsum("ij", Z(2, 3), Z(3))), "einsum(): more operands were provided than specified in the equation"],
+        [(Action)(() => Torch.Einsum("ijk,jk->ik", Z(2, 3), Z(3, 5))), "einsum(): the number of subscripts in the equation (3) does not match the number of dimensions (2) for operand 0 and no ellipsis was given"],
+        [(Action)(() => Torch.Einsum("ii->i", Z(2, 3))), "einsum(): subscript i is repeated for operand 0 but the sizes don't match, 3 != 2"],
+        [(Action)(() => Torch.Einsum("ij->k", Z(2, 3))), "einsum(): output subscript k does not appear in the equation for any input operand"],
+        [(Action)(() => Torch.Einsum("ij->ii", Z(2, 3))), "einsum(): output subscript i appears more than once in the output"],
+        [(Action)(() => Torch.Einsum("i$->i", Z(2, 3))), "einsum(): invalid subscript given at index 1 in the equation string, subscripts must be in [a-zA-Z]"],
+        [(Action)(() => Torch.Einsum("...ij,...jk", Z(2, 2, 3), Z(3, 3, 4))), "einsum(): dimension 0 covered by ellipsis in operand 1has size 3 which does not broadcast with previously seen ellipsis with size 2 for the respective dimension"],
+        [(Action)(() => Torch.Einsum("ij,jk->ik", Z(2, 3), ZD(3, 5))), "expected scalar type Float but found Double"],
+        [(Action)(() => Torch.Einsum("i.j->i", Z(2, 3))), "einsum(): found '.' for operand 0 that is not part of any ellipsis"],
+        [(Action)(() => Torch.Einsum("ij->i->j", Z(2, 3))), "einsum(): invalid subscript given at index 5 in the equation string, subscripts must be in [a-zA-Z]"],
+        [(Action)(() => Torch.Tensordot(Z(2, 3), Z(4, 5), 1)), "contracted dimensions need to match, but first has size 3 in dim -1 and second has size 4 in dim 0"],
+        [(Action)(() => Torch.Tensordot(Z(2, 3), Z(3, 5), -1)), "tensordot expects dims >= 0, but got dims=-1"],
+        [(Action)(() => Torch.Tensordot(Z(2, 3), Z(3, 5), [1, 0], [0])), "both dimension lists should have same length"],
     ];
 
     [Theory]

@@ -31,6 +31,12 @@ public class LinalgGradCheckTests
         ["outer", (Func<Tensor[], Tensor>)(x => x[0].Outer(x[1])), new long[][] { [2], [3] }],
         ["trace", (Func<Tensor[], Tensor>)(x => x[0].Trace()), new long[][] { [3, 4] }],
         ["linear", (Func<Tensor[], Tensor>)(x => Torch.Linear(x[0], x[1], x[2])), new long[][] { [2, 4], [3, 4], [3] }],
+        ["einsum bmm", (Func<Tensor[], Tensor>)(x => Torch.Einsum("bij,bkj->bik", x[0], x[1])), new long[][] { [2, 2, 3], [2, 2, 3] }],
+        ["einsum diag", (Func<Tensor[], Tensor>)(x => Torch.Einsum("iij,j->i", x[0], x[1])), new long[][] { [3, 3, 2], [2] }],
+        ["einsum three", (Func<Tensor[], Tensor>)(x => Torch.Einsum("ab,bc,cd->ad", x[0], x[1], x[2])), new long[][] { [2, 3], [3, 2], [2, 2] }],
+        ["einsum ellipsis", (Func<Tensor[], Tensor>)(x => Torch.Einsum("...ij,...j->...i", x[0], x[1])), new long[][] { [2, 2, 3], [3] }],
+        ["tensordot", (Func<Tensor[], Tensor>)(x => Torch.Tensordot(x[0], x[1], [1, 2], [1, 0])), new long[][] { [2, 3, 2], [2, 3, 2] }],
+        ["kron", (Func<Tensor[], Tensor>)(x => Torch.Kron(x[0], x[1])), new long[][] { [2, 2], [2] }],
         ["linear 3d", (Func<Tensor[], Tensor>)(x => Torch.Linear(x[0], x[1], x[2])), new long[][] { [2, 2, 4], [3, 4], [3] }],
     ];
 
