@@ -87,7 +87,11 @@ public sealed class LBFGS : Optimizer
                     hDiag = ys / Dot(y, y);
                 }
                 int numOld = oldDirs.Count;
-                al ??= new double[historySize];
+                if (al is null)
+                {
+                    al = new double[historySize];
+                    state["al"] = null; // PyTorch creates 'al' here: keep its place in the state's key order
+                }
                 var q = Neg(flatGrad);
                 for (int i = numOld - 1; i >= 0; i--)
                 {
@@ -148,7 +152,8 @@ public sealed class LBFGS : Optimizer
 
         var dt = _params[0].DType;
         state["d"] = ToTensor(d!, dt);
-        state["t"] = t;
+        // t = lr keeps the option's Python type (an int lr gives an int t, as in PyTorch)
+        state["t"] = t == lr && group["lr"] is long l ? l : t;
         state["old_dirs"] = ToTensorList(oldDirs, dt);
         state["old_stps"] = ToTensorList(oldStps, dt);
         state["ro"] = ScalarList(ro, dt);

@@ -40,9 +40,10 @@ public sealed class NAdam : Optimizer
             double muNext = beta1 * (1.0 - 0.5 * Math.Pow(0.96, (step + 1) * md));
             // mu_product is a float32 tensor in PyTorch: round it as it does.
             var muProdT = StateTensor(state, "mu_product");
-            float muProduct = (float)(muProdT.Item() * mu);
+            // (tensor * python float computes in float32 with the scalar cast to float)
+            float muProduct = (float)muProdT.Item() * (float)mu;
             muProdT.FillRaw(muProduct);
-            float muProductNext = (float)((float)(muProduct * mu) * muNext);
+            float muProductNext = muProduct * (float)mu * (float)muNext;
             double coefGrad = -lr * (1.0 - mu) / (1.0 - muProduct);
             double coefAvg = -lr * muNext / (1.0 - muProductNext);
             var w = BeginUpdate(p, grad, out var g);

@@ -210,7 +210,7 @@ public abstract class Optimizer
     protected static Span<T> Data<T>(Dictionary<string, object?> state, string key) where T : unmanaged => Data<T>(StateTensor(state, key));
 
     /// <summary>PyTorch stores option defaults such as weight_decay=0 as Python ints; keep that type in state dicts.</summary>
-    protected static object Num(double v, bool intDefault) => intDefault && v == Math.Floor(v) && Math.Abs(v) < 1e15 ? (long)v : v;
+    protected static object Num(double v, bool intDefault) => intDefault && v == Math.Floor(v) && Math.Abs(v) < 1e15 ? (object)(long)v : v;
 
     /// <summary>A placeholder default for an option the user must give (SGD's lr).</summary>
     public sealed class RequiredOption { public static readonly RequiredOption Instance = new(); public override string ToString() => "<required parameter>"; }
