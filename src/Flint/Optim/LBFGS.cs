@@ -153,7 +153,7 @@ public sealed class LBFGS : Optimizer
         var dt = _params[0].DType;
         state["d"] = ToTensor(d!, dt);
         // t = lr keeps the option's Python type (an int lr gives an int t, as in PyTorch)
-        state["t"] = t == lr && group["lr"] is long l ? l : t;
+        state["t"] = t == lr && group["lr"] is long l ? (object)l : t;
         state["old_dirs"] = ToTensorList(oldDirs, dt);
         state["old_stps"] = ToTensorList(oldStps, dt);
         state["ro"] = ScalarList(ro, dt);
