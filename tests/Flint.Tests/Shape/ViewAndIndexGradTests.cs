@@ -94,3 +94,49 @@ public class ViewAndIndexGradTests
             Assert.Throws<ArgumentException>(() => a.IndexAdd(0, Idx([0], 1), Torch.Zeros(2, 3))).Message);
     }
 }
+
+public class ShapeOpGradTests
+{
+    private static Tensor R(params long[] s) => Torch.Randn(s, DType.Float64, new Generator(11)).RequiresGrad_();
+
+    public static IEnumerable<object[]> Fns() => new (string, Func<Tensor[], Tensor>, Func<Tensor[]>)[]
+    {
+        ("split", x => x[0].Split(2, 1)[1] * 2, () => [R(2, 5)]),
+        ("chunk", x => x[0].Chunk(2, 0)[0], () => [R(3, 2)]),
+        ("unbind", x => x[0].Unbind(1)[2], () => [R(2, 3)]),
+        ("flip", x => x[0].Flip(0, 1), () => [R(2, 3)]),
+        ("roll", x => x[0].Roll([1, -1], [0, 1]), () => [R(3, 2)]),
+        ("repeat", x => x[0].Repeat(2, 1, 2), () => [R(2, 3)]),
+        ("repeat_interleave", x => x[0].RepeatInterleave(2, 1), () => [R(2, 3)]),
+        ("tril", x => x[0].Tril(-1), () => [R(3, 3)]),
+        ("triu", x => x[0].T.Triu(1), () => [R(3, 4)]),
+        ("diag", x => x[0].Diag(1), () => [R(3)]),
+        ("diag_embed", x => x[0].DiagEmbed(0, 0, 2), () => [R(2, 3)]),
+        ("pad_constant", x => Torch.Pad(x[0], [1, -1, 2, 0], value: 3), () => [R(2, 3)]),
+        ("pad_reflect", x => Torch.Pad(x[0], [2, 1], "reflect"), () => [R(2, 4)]),
+        ("pad_replicate", x => Torch.Pad(x[0], [1, 2, 1, 0], "replicate"), () => [R(1, 2, 3)]),
+        ("pad_circular", x => Torch.Pad(x[0], [2, 1], "circular"), () => [R(1, 2, 3)]),
+        ("meshgrid", x => Torch.Meshgrid([x[0], x[1]], "xy")[0], () => [R(3), R(2)]),
+        ("hstack", x => Torch.Hstack([x[0], x[1]]), () => [R(2, 1), R(2, 2)]),
+    }.Select(t => new object[] { t.Item1, t.Item2, t.Item3 });
+
+    [Theory]
+    [MemberData(nameof(Fns))]
+    public void GradCheckAndGradGradCheck(string name, Func<Tensor[], Tensor> fn, Func<Tensor[]> inputs)
+    {
+        Assert.True(Torch.Autograd.GradCheck(fn, inputs()), name);
+        Assert.True(Torch.Autograd.GradGradCheck(fn, inputs()), name);
+    }
+
+    [Fact]
+    public void ShapeOpErrors()
+    {
+        var a = Torch.Zeros(2, 3);
+        Assert.Equal("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor", Assert.Throws<ArgumentException>(() => a.Repeat(2)).Message);
+        Assert.Equal("split_size can only be 0 if dimension size is 0, but got dimension size of 2", Assert.Throws<ArgumentException>(() => a.Split(0)).Message);
+        Assert.Equal("chunk expects `chunks` to be greater than 0, got: 0", Assert.Throws<ArgumentException>(() => a.Chunk(0)).Message);
+        Assert.Equal("shifts and dimensions must align. shifts: 1, dims:2", Assert.Throws<ArgumentException>(() => a.Roll([1], [0, 1])).Message);
+        Assert.Equal("Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (5, 5) at dimension 1 of input [2, 3]",
+            Assert.Throws<ArgumentException>(() => Torch.Pad(a, [5, 5], "reflect")).Message);
+    }
+}
