@@ -10,6 +10,8 @@ if (args.Length > 0 && args[0] == OpenBlas.ChildFlag) return OpenBlas.ChildMain(
 IWorkload[] workloads =
 [
     new W1Gemm(),
+    new W6PointwiseChain(),
+    new W7OpOverhead(),
     // W2..W8 are added here as they are written.
 ];
 

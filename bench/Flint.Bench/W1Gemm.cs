@@ -16,14 +16,12 @@ public sealed unsafe class W1Gemm : IWorkload
         var flint = new Dictionary<int, double>();
         foreach (int n in sizes)
         {
-            // W1 measures Torch.Matmul once the tensor API lands
-            float[] a = Harness.Randn(n * n, 1), b = Harness.Randn(n * n, 2);
-            float[] c = GC.AllocateUninitializedArray<float>(n * n, pinned: true);
-            var s = Harness.Measure(() =>
-            {
-                fixed (float* pa = a, pb = b, pc = c)
-                    Gemm.Sgemm(n, n, n, 1f, pa, n, 1, pb, n, 1, 0f, pc, n, 1);
-            });
+            // The public API end to end: Torch.Matmul on Flint tensors (dispatch, checks, output allocation, GEMM).
+            var a = Torch.FromArray(Harness.Randn(n * n, 1), n, n);
+            var b = Torch.FromArray(Harness.Randn(n * n, 2), n, n);
+            Tensor? c = null;
+            var s = Harness.Measure(() => { c = Torch.Matmul(a, b); });
+            GC.KeepAlive(c);
             flint[n] = Gflops(n, s.MedianMs);
             Console.WriteLine(Line("gemm", n, s, ""));
         }
