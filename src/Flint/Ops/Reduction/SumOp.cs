@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Flint.Ops;
 
 /// <summary>aten::sum(self, dim, keepdim, dtype). Integers and bool sum to int64, as in PyTorch.</summary>
@@ -10,108 +8,108 @@ public sealed class SumOp(int[]? dims, bool keepdim, DType? dtype) : Op
     public bool KeepDim { get; } = keepdim;
     public override string Name => "sum";
     public override string BackwardName => Dims is null ? "SumBackward0" : "SumBackward1";
-    public override string FormatAttributes() => Dims is null ? "" : $"dim=[{string.Join(", ", Dims)}], keepdim={(KeepDim ? "True" : "False")}";
+    public override string FormatAttributes() => ReductionPlan.FormatDims(Dims, KeepDim);
 
-    private DType ResultType(Tensor x) => dtype ?? (x.DType.IsFloatingPoint() ? x.DType : DType.Int64);
+    internal static DType ResultType(DType x, DType? dtype) => dtype ?? (x.IsFloatingPoint() ? x : DType.Int64);
 
-    public override TensorMeta[] Meta(Tensor[] x) => [new(ReductionPlan.OutputSizes(x[0]._sizes, Dims, KeepDim), ResultType(x[0]))];
+    public override TensorMeta[] Meta(Tensor[] x) => [new(ReductionPlan.OutputSizes(x[0]._sizes, Dims, KeepDim), ResultType(x[0].DType, dtype))];
 
     public override Tensor[] Forward(Tensor[] x)
     {
-        var plan = new ReductionPlan(x[0], Dims, KeepDim);
-        var rt = ResultType(x[0]);
-        var ct = rt is DType.Float16 or DType.BFloat16 ? DType.Float32 : rt;
-        var rows = plan.Rows(ct);
-        var y = Tensor.Empty(plan.OutSizes, ct);
-        int n = plan.RowLength, m = plan.RowCount;
-        switch (ct)
-        {
-            case DType.Float32:
-                { var s = rows.AsSpan<float>(); var d = y.AsSpan<float>(); for (int r = 0; r < m; r++) d[r] = TensorPrimitives.Sum(s.Slice(r * n, n)); break; }
-            case DType.Float64:
-                { var s = rows.AsSpan<double>(); var d = y.AsSpan<double>(); for (int r = 0; r < m; r++) d[r] = TensorPrimitives.Sum(s.Slice(r * n, n)); break; }
-            case DType.Int64:
-                { var s = rows.AsSpan<long>(); var d = y.AsSpan<long>(); for (int r = 0; r < m; r++) { long acc = 0; foreach (var v in s.Slice(r * n, n)) acc += v; d[r] = acc; } break; }
-            default:
-                { var s = rows.CastRaw(DType.Float64).AsSpan<double>(); var yd = Tensor.Empty(plan.OutSizes, DType.Float64); var d = yd.AsSpan<double>(); for (int r = 0; r < m; r++) d[r] = TensorPrimitives.Sum(s.Slice(r * n, n)); y = yd.CastRaw(ct); break; }
-        }
-        return [y.CastRaw(rt)];
+        var rt = ResultType(x[0].DType, dtype);
+        return [ReduceCore.Run(x[0], Dims, KeepDim, ReduceCore.ComputeType(rt), ReduceCore.Kind.Sum).CastRaw(rt)];
     }
 
     public override Tensor?[] Backward(BackwardContext ctx)
-        => [ReductionPlan.ExpandGrad(ctx.Grad(), ctx.InputSizes(0), Dims, KeepDim)];
+        => [ReductionPlan.ExpandGrad(ctx.Grad(), ctx.InputSizes(0), Dims, KeepDim).To(ctx.InputDType(0))];
 }
 
-/// <summary>
-/// How a reduction over some dims is laid out: the reduced dims are moved last and made contiguous, so each output
-/// element reduces one contiguous row of <see cref="RowLength"/> elements.
-/// </summary>
-public readonly struct ReductionPlan
+/// <summary>aten::nansum: sum with NaN counted as zero.</summary>
+public sealed class NansumOp(int[]? dims, bool keepdim, DType? dtype) : Op
 {
-    public readonly Tensor Input;
-    public readonly bool[] Reduced;
-    public readonly int[] OutSizes;
-    public readonly int RowLength, RowCount;
+    public override string Name => "nansum";
+    public override string FormatAttributes() => ReductionPlan.FormatDims(dims, keepdim);
+    public override TensorMeta[] Meta(Tensor[] x) => [new(ReductionPlan.OutputSizes(x[0]._sizes, dims, keepdim), SumOp.ResultType(x[0].DType, dtype))];
 
-    public ReductionPlan(Tensor x, int[]? dims, bool keepdim)
+    public override Tensor[] Forward(Tensor[] x)
     {
-        Input = x;
-        Reduced = ReducedMask(x.Dim, dims);
-        OutSizes = OutputSizes(x._sizes, dims, keepdim);
-        int row = 1;
-        for (int d = 0; d < x.Dim; d++) if (Reduced[d]) row *= x._sizes[d];
-        RowLength = row;
-        RowCount = row == 0 ? ShapeUtil.Numel(OutSizes) : x._numel / Math.Max(row, 1);
-        if (x.Dim == 0) { RowLength = 1; RowCount = 1; }
+        var rt = SumOp.ResultType(x[0].DType, dtype);
+        var ct = ReduceCore.ComputeType(rt);
+        var xc = x[0];
+        if (xc.DType.IsFloatingPoint()) xc = ReduceMasks.ZeroNaN(xc, ct);
+        return [ReduceCore.Run(xc, dims, keepdim, ct, ReduceCore.Kind.Sum).CastRaw(rt)];
     }
 
-    public static bool[] ReducedMask(int ndim, int[]? dims)
+    public override Tensor?[] Backward(BackwardContext ctx)
     {
-        var mask = new bool[ndim];
-        if (dims is null || dims.Length == 0) { Array.Fill(mask, true); return mask; }
-        foreach (var d in dims)
-        {
-            int w = ShapeUtil.WrapDim(d, ndim);
-            if (ndim == 0) continue;
-            if (mask[w]) throw new ArgumentException($"dim {w} appears multiple times in the list of dims");
-            mask[w] = true;
-        }
-        return mask;
+        var x = ctx.Input(0);
+        return [ReductionPlan.ExpandGrad(ctx.Grad(), ctx.InputSizes(0), dims, keepdim) * ReduceMasks.NotNaN(x)];
+    }
+}
+
+/// <summary>aten::mean: floating (or an explicit dtype) only, as in PyTorch.</summary>
+public sealed class MeanOp(int[]? dims, bool keepdim, DType? dtype) : Op
+{
+    public override string Name => "mean";
+    public override string BackwardName => dims is null ? "MeanBackward0" : "MeanBackward1";
+    public override string FormatAttributes() => ReductionPlan.FormatDims(dims, keepdim);
+
+    internal static DType ResultType(DType x, DType? dtype, string name = "mean")
+    {
+        var t = dtype ?? x;
+        if (!t.IsFloatingPoint())
+            throw new ArgumentException($"{name}(): could not infer output dtype. {(dtype is null ? "Input" : "Optional")} dtype must be either a floating point or complex dtype. Got: {ReduceCore.TypeName(t)}");
+        return t;
     }
 
-    public static int[] OutputSizes(int[] sizes, int[]? dims, bool keepdim)
+    public override TensorMeta[] Meta(Tensor[] x) => [new(ReductionPlan.OutputSizes(x[0]._sizes, dims, keepdim), ResultType(x[0].DType, dtype))];
+
+    public override Tensor[] Forward(Tensor[] x)
     {
-        var mask = ReducedMask(sizes.Length, dims);
-        var r = new List<int>(sizes.Length);
-        for (int d = 0; d < sizes.Length; d++)
-            if (!mask[d]) r.Add(sizes[d]);
-            else if (keepdim) r.Add(1);
-        return r.ToArray();
+        var rt = ResultType(x[0].DType, dtype);
+        var ct = ReduceCore.ComputeType(rt);
+        var s = ReduceCore.Run(x[0], dims, keepdim, ct, ReduceCore.Kind.Sum);
+        int n = x[0].Dim == 0 ? 1 : ReductionPlan.Count(x[0]._sizes, dims);
+        ReduceMasks.Scale(s, 1.0 / n);
+        return [s.CastRaw(rt)];
     }
 
-    /// <summary>The input permuted so reduced dims come last, contiguous, in dtype ct: RowCount rows of RowLength.</summary>
-    public Tensor Rows(DType ct)
+    public override Tensor?[] Backward(BackwardContext ctx)
     {
-        var x = Input;
-        var perm = new List<int>(x.Dim);
-        for (int d = 0; d < x.Dim; d++) if (!Reduced[d]) perm.Add(d);
-        for (int d = 0; d < x.Dim; d++) if (Reduced[d]) perm.Add(d);
-        var sizes = new int[x.Dim]; var strides = new int[x.Dim];
-        for (int i = 0; i < perm.Count; i++) { sizes[i] = x._sizes[perm[i]]; strides[i] = x._strides[perm[i]]; }
-        var p = x.AsStridedRaw(sizes, strides, x._offset);
-        return p.CastRaw(ct).ContiguousRaw();
+        var sizes = ctx.InputSizes(0);
+        int n = sizes.Length == 0 ? 1 : ReductionPlan.Count(sizes, dims);
+        return [ReductionPlan.ExpandGrad(ctx.Grad(), sizes, dims, keepdim).To(ctx.InputDType(0)) / (double)n];
+    }
+}
+
+/// <summary>aten::prod over all elements or one dim. Integers and bool multiply in int64.</summary>
+public sealed class ProdOp(int? dim, bool keepdim, DType? dtype) : Op
+{
+    public override string Name => "prod";
+    public override string BackwardName => dim is null ? "ProdBackward0" : "ProdBackward1";
+    private int[]? Dims => dim is { } d ? [d] : null;
+    public override string FormatAttributes() => dim is null ? "" : $"dim={dim}, keepdim={(keepdim ? "True" : "False")}";
+    public override TensorMeta[] Meta(Tensor[] x) => [new(ReductionPlan.OutputSizes(x[0]._sizes, Dims, keepdim), SumOp.ResultType(x[0].DType, dtype))];
+
+    public override Tensor[] Forward(Tensor[] x)
+    {
+        var rt = SumOp.ResultType(x[0].DType, dtype);
+        return [ReduceCore.Run(x[0], Dims, keepdim, ReduceCore.ComputeType(rt), ReduceCore.Kind.Prod).CastRaw(rt)];
     }
 
-    /// <summary>The backward of a sum-like reduction: the output gradient broadcast back over the reduced dims.</summary>
-    public static Tensor ExpandGrad(Tensor g, int[] inputSizes, int[]? dims, bool keepdim)
+    public override Tensor?[] Backward(BackwardContext ctx)
     {
-        if (!keepdim && inputSizes.Length > 0)
-        {
-            var mask = ReducedMask(inputSizes.Length, dims);
-            var kept = new long[inputSizes.Length];
-            for (int d = 0; d < inputSizes.Length; d++) kept[d] = mask[d] ? 1 : inputSizes[d];
-            g = g.Reshape(kept);
-        }
-        return g.Expand(ShapeUtil.ToLong(inputSizes));
+        var x = ctx.Input(0); var y = ctx.Output(0);
+        var sizes = ctx.InputSizes(0);
+        var g = ReductionPlan.ExpandGrad(ctx.Grad(), sizes, Dims, keepdim);
+        // Without zeros, d prod / d x_i = prod / x_i (differentiable further). With zeros, PyTorch switches to the
+        // product of the other elements; so do we (computed directly, first order only).
+        if (!ReduceMasks.HasZero(x))
+            return [g * ReductionPlan.Unreduce(y, sizes, Dims, keepdim).Expand(ShapeUtil.ToLong(sizes)) / x];
+        var d = dim is { } dd ? ShapeUtil.WrapDim(dd, x.Dim) : -1;
+        var src = d < 0 ? x.Reshape(-1) : x;
+        var others = Dispatcher.Call1(new ProdOthersOp(d < 0 ? 0 : d), [src]);
+        if (d < 0) others = others.Reshape(ShapeUtil.ToLong(sizes));
+        return [g * others];
     }
 }

@@ -1,0 +1,72 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Flint.Kernels.Cpu;
+
+/// <summary>
+/// Softmax and log-softmax over a contiguous [outer, n, inner] block (the softmax dim in the middle), stable: the
+/// max is subtracted before exp. inner == 1 (the last dim) reduces each contiguous row with vector kernels;
+/// inner &gt; 1 runs the same steps elementwise across the inner rows, so no transposing copy is needed.
+/// </summary>
+public static class SoftmaxKernels
+{
+    public static void Run<T>(ReadOnlyMemory<T> x, Memory<T> y, int outer, int n, int inner, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
+    {
+        if (n == 0 || outer == 0 || inner == 0) return;
+        if (inner == 1)
+            RowLoop.For(outer, n, (s, e) =>
+            {
+                var xs = x.Span; var ys = y.Span;
+                for (int i = s; i < e; i++) LastDim(xs.Slice(i * n, n), ys.Slice(i * n, n), log);
+            });
+        else
+            RowLoop.For(outer, n * inner, (s, e) =>
+            {
+                var tmp = new T[2 * inner];
+                var xs = x.Span; var ys = y.Span;
+                for (int o = s; o < e; o++) Strided(xs.Slice(o * n * inner, n * inner), ys.Slice(o * n * inner, n * inner), n, inner, log, tmp);
+            });
+    }
+
+    private static void LastDim<T>(ReadOnlySpan<T> x, Span<T> y, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
+    {
+        T max = TensorPrimitives.Max(x);
+        if (T.IsInfinity(max) && max < T.Zero) max = T.Zero; // a row of -inf: exp(-inf - 0) = 0, sum 0 → NaN as in PyTorch
+        TensorPrimitives.Subtract(x, max, y);
+        TensorPrimitives.Exp(y, y);
+        T sum = TensorPrimitives.Sum(y);
+        // log_softmax = x - (max + log Σ exp(x - max)): y held the exps only to sum them
+        if (log) TensorPrimitives.Subtract(x, max + T.Log(sum), y);
+        else TensorPrimitives.Multiply(y, T.One / sum, y);
+    }
+
+    private static void Strided<T>(ReadOnlySpan<T> x, Span<T> y, int n, int inner, bool log, T[] tmp)
+        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
+    {
+        var max = tmp.AsSpan(0, inner); var sum = tmp.AsSpan(inner, inner);
+        x.Slice(0, inner).CopyTo(max);
+        for (int k = 1; k < n; k++) TensorPrimitives.Max(max, x.Slice(k * inner, inner), max);
+        for (int j = 0; j < inner; j++) if (T.IsInfinity(max[j]) && max[j] < T.Zero) max[j] = T.Zero;
+        sum.Clear();
+        for (int k = 0; k < n; k++)
+        {
+            var yk = y.Slice(k * inner, inner);
+            TensorPrimitives.Subtract(x.Slice(k * inner, inner), max, yk);
+            TensorPrimitives.Exp(yk, yk);
+            TensorPrimitives.Add(sum, yk, sum);
+        }
+        if (log)
+        {
+            TensorPrimitives.Log(sum, sum);
+            TensorPrimitives.Add(sum, max, sum);
+            for (int k = 0; k < n; k++) TensorPrimitives.Subtract(x.Slice(k * inner, inner), sum, y.Slice(k * inner, inner));
+        }
+        else
+        {
+            TensorPrimitives.Reciprocal(sum, sum);
+            for (int k = 0; k < n; k++) TensorPrimitives.Multiply(y.Slice(k * inner, inner), sum, y.Slice(k * inner, inner));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Flint.Kernels.Cpu;
+
+namespace Flint.Ops;
+
+/// <summary>
+/// Small raw helpers the reduction ops share: masks that backward formulas multiply by (constants, outside autograd,
+/// as PyTorch's masks are), NaN cleaning and in-place scaling of fresh kernel outputs.
+/// </summary>
+internal static class ReduceMasks
+{
+    /// <summary>A copy of x in dtype ct (float32/float64) with NaN replaced by 0.</summary>
+    public static Tensor ZeroNaN(Tensor x, DType ct)
+    {
+        var c = x.DType == ct ? x.CloneRaw() : x.CastRaw(ct);
+        if (ct == DType.Float32) { var s = c.AsSpan<float>(); for (int i = 0; i < s.Length; i++) if (float.IsNaN(s[i])) s[i] = 0; }
+        else { var s = c.AsSpan<double>(); for (int i = 0; i < s.Length; i++) if (double.IsNaN(s[i])) s[i] = 0; }
+        return c;
+    }
+
+    /// <summary>1 where x is not NaN, 0 where it is, in x's dtype (a constant).</summary>
+    public static Tensor NotNaN(Tensor x)
+    {
+        var d = x.Detach().CastRaw(DType.Float64);
+        var r = Tensor.Empty(x._sizes, DType.Float64);
+        var s = d.AsSpan<double>(); var o = r.AsSpan<double>();
+        for (int i = 0; i < s.Length; i++) o[i] = double.IsNaN(s[i]) ? 0 : 1;
+        return r.CastRaw(x.DType);
+    }
+
+    /// <summary>Multiplies a fresh contiguous float32/float64/int64 tensor by f in place.</summary>
+    public static void Scale(Tensor t, double f)
+    {
+        switch (t.DType)
+        {
+            case DType.Float32: System.Numerics.Tensors.TensorPrimitives.Multiply(t.AsSpan<float>(), (float)f, t.AsSpan<float>()); break;
+            case DType.Float64: System.Numerics.Tensors.TensorPrimitives.Multiply(t.AsSpan<double>(), f, t.AsSpan<double>()); break;
+            default: throw new NotSupportedException("scale of " + t.DType.Name());
+        }
+    }
+
+    public static bool HasZero(Tensor x)
+    {
+        var d = x.Detach().CastRaw(DType.Float64).AsSpan<double>();
+        foreach (var v in d) if (v == 0) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Weights that split a gradient evenly among the elements equal to the reduced value (PyTorch's amax/amin
+    /// backward and evenly_distribute_backward): 1/count where x == y (or both NaN), else 0, in x's dtype.
+    /// y has the reduction's output shape with reduced dims kept as 1.
+    /// </summary>
+    public static Tensor TieWeights(Tensor x, Tensor y, int[]? dims)
+    {
+        var xd = x.Detach(); var yd = y.Detach();
+        var eq = Tensor.Empty(x._sizes, DType.Float64);
+        var xs = xd.CastRaw(DType.Float64).AsSpan<double>();
+        var yb = yd.CastRaw(DType.Float64).ExpandRaw(x._sizes).ContiguousRaw().AsSpan<double>();
+        var es = eq.AsSpan<double>();
+        for (int i = 0; i < es.Length; i++) es[i] = xs[i] == yb[i] || (double.IsNaN(xs[i]) && double.IsNaN(yb[i])) ? 1 : 0;
+        var cnt = ReduceCore.Run(eq, dims, true, DType.Float64, ReduceCore.Kind.Sum);
+        var cb = cnt.ExpandRaw(x._sizes).ContiguousRaw().AsSpan<double>();
+        for (int i = 0; i < es.Length; i++) if (es[i] != 0) es[i] /= cb[i];
+        return eq.CastRaw(x.DType);
+    }
+}
