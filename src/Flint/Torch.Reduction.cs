@@ -52,3 +52,9 @@ public static partial class Torch
     public static Flint.Tensor Softmax(Flint.Tensor x, int dim, DType? dtype = null) => x.Softmax(dim, dtype);
     public static Flint.Tensor LogSoftmax(Flint.Tensor x, int dim, DType? dtype = null) => x.LogSoftmax(dim, dtype);
 }
+
+public static partial class Torch
+{
+    public static Flint.Tensor Norm(Flint.Tensor x, double p = 2, int[]? dims = null, bool keepdim = false, DType? dtype = null) => x.Norm(p, dims, keepdim, dtype);
+    public static Flint.Tensor Norm(Flint.Tensor x, string p, int[]? dims = null, bool keepdim = false) => x.Norm(p, dims, keepdim);
+}

@@ -80,3 +80,18 @@ public partial class Tensor
 
     internal static ValuesIndices Pair(Tensor[] r) => new(r[0], r[1]);
 }
+
+public partial class Tensor
+{
+    /// <summary>The vector p-norm over dims (all when null): p = 2 by default; 1, ±inf, 0 and other reals too.</summary>
+    public Tensor Norm(double p = 2, int[]? dims = null, bool keepdim = false, DType? dtype = null)
+        => Dispatcher.Call1(new NormOp(p, DimsOrNull(dims), keepdim), [dtype is { } t ? To(t) : this]);
+    public Tensor Norm(double p, int dim, bool keepdim = false) => Norm(p, [dim], keepdim);
+
+    /// <summary>norm(p: "fro") is the 2-norm over the given dims (all when null); "nuc" needs an SVD (not yet in Flint).</summary>
+    public Tensor Norm(string p, int[]? dims = null, bool keepdim = false)
+    {
+        if (p == "fro") return Norm(2, dims, keepdim);
+        throw new ArgumentException($"norm(): unsupported norm type {p}; Flint supports \"fro\" and numeric p (\"nuc\" needs matrix decompositions)");
+    }
+}

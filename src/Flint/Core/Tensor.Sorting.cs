@@ -9,7 +9,7 @@ public readonly record struct UniqueResult(Tensor Values, Tensor? Inverse, Tenso
 public partial class Tensor
 {
     /// <summary>Sorts along dim (ties keep their order, so stable is always honoured); NaN sorts as the largest value.</summary>
-    public ValuesIndices Sort(int dim = -1, bool descending = false, bool stable = false) => Pair(Dispatcher.Call(new SortOp(dim, descending), [this]));
+    public ValuesIndices Sort(int dim = -1, bool descending = false, bool stable = false) => Pair(Dispatcher.Call(new SortOp(dim, descending, -1, "sort", stable), [this]));
     public Tensor Argsort(int dim = -1, bool descending = false, bool stable = false) => Sort(dim, descending, stable).Indices;
 
     public ValuesIndices Topk(int k, int dim = -1, bool largest = true, bool sorted = true)

@@ -28,7 +28,7 @@ public sealed class AmaxOp(int[]? dims, bool keepdim, bool isMax, string name) :
     {
         var x = ctx.Input(0); var sizes = ctx.InputSizes(0);
         var y = ReductionPlan.Unreduce(ctx.Output(0), sizes, dims, keepdim);
-        return [ReductionPlan.ExpandGrad(ctx.Grad(), sizes, dims, keepdim) * ReduceMasks.TieWeights(x, y, dims)];
+        return [ReductionPlan.ExpandGrad(ctx.Grad(), sizes, dims, keepdim) * ReduceMasks.TieWeights(x, y, dims, nanMatches: name is "max" or "min")];
     }
 }
 

@@ -39,9 +39,10 @@ internal static class SortCore
 }
 
 /// <summary>aten::sort(self, stable, dim, descending) → (values, indices). Always stable (ties keep their order).</summary>
-public sealed class SortOp(int dim, bool descending, int k = -1, string name = "sort") : Op
+public sealed class SortOp(int dim, bool descending, int k = -1, string name = "sort", bool stable = false) : Op
 {
     public override string Name => name;
+    public override string BackwardName => name == "sort" && stable ? "SortBackward1" : base.BackwardName;
     public override string FormatAttributes() => $"dim={dim}, descending={(descending ? "True" : "False")}" + (k >= 0 ? $", k={k}" : "");
 
     private int K(Tensor x, int d) => k < 0 ? SortCore.Size(x, d) : k;
