@@ -28,7 +28,7 @@ public sealed class MaxDimOp(int? dim, bool keepdim, bool isMax, bool indicesOnl
             throw new InvalidOperationException($"\"{Name}_cpu\" not implemented for 'Bool'");
         if (x._numel != 0) return;
         if (dim is null)
-            throw new ArgumentException($"{Name}(): Expected reduction dim to be specified for input.numel() == 0.");
+            throw new IndexOutOfRangeException($"{Name}(): Expected reduction dim to be specified for input.numel() == 0.");
         int w = ShapeUtil.WrapDim(dim.Value, x.Dim);
         if (x.Dim > 0 && x._sizes[w] == 0)
             throw new IndexOutOfRangeException($"{Name}(): Expected reduction dim {w} to have non-zero size.");
