@@ -15,12 +15,12 @@ public partial class Tensor
     public ValuesIndices Topk(int k, int dim = -1, bool largest = true, bool sorted = true)
         => Pair(Dispatcher.Call(new SortOp(dim, largest, k, "topk"), [this]));
 
-    public ValuesIndices Kthvalue(int k, int dim = -1, bool keepdim = false) => Pair(Dispatcher.Call(new SelectOp("kthvalue", dim, keepdim, k), [this]));
+    public ValuesIndices Kthvalue(int k, int dim = -1, bool keepdim = false) => Pair(Dispatcher.Call(new OrderStatOp("kthvalue", dim, keepdim, k), [this]));
 
     /// <summary>The lower median of all elements (NaN if any is NaN).</summary>
-    public Tensor Median() => Dispatcher.Call1(new SelectOp("median", null, false), [this]);
-    public ValuesIndices Median(int dim, bool keepdim = false) => Pair(Dispatcher.Call(new SelectOp("median", dim, keepdim), [this]));
-    public ValuesIndices Mode(int dim = -1, bool keepdim = false) => Pair(Dispatcher.Call(new SelectOp("mode", dim, keepdim), [this]));
+    public Tensor Median() => Dispatcher.Call1(new OrderStatOp("median", null, false), [this]);
+    public ValuesIndices Median(int dim, bool keepdim = false) => Pair(Dispatcher.Call(new OrderStatOp("median", dim, keepdim), [this]));
+    public ValuesIndices Mode(int dim = -1, bool keepdim = false) => Pair(Dispatcher.Call(new OrderStatOp("mode", dim, keepdim), [this]));
 
     /// <summary>The sorted unique elements of the flattened tensor (unique always sorts on the CPU, whatever sorted says).</summary>
     public UniqueResult Unique(bool sorted = true, bool returnInverse = false, bool returnCounts = false)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Flint;
 
-namespace Flint.Tests.Reduction;
+namespace Flint.Tests.Reductions;
 
 public class ReduceErrorAndSearchTests
 {

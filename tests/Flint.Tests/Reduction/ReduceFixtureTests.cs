@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Flint;
 
-namespace Flint.Tests.Reduction;
+namespace Flint.Tests.Reductions;
 
 /// <summary>
 /// Every case of tools/fixtures/gen_reduce.py: outputs (values, indices, dtypes) and the input gradient for a random

@@ -1,6 +1,6 @@
 using Flint;
 
-namespace Flint.Tests.Reduction;
+namespace Flint.Tests.Reductions;
 
 /// <summary>gradcheck and gradgradcheck in float64 for every differentiable reduction, cumulative and ordering op.</summary>
 public class ReduceGradCheckTests

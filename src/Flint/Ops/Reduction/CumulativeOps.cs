@@ -139,7 +139,7 @@ public sealed class CumExtremeOp(int dim, bool isMax) : Op
     public override Tensor?[] Backward(BackwardContext ctx)
     {
         int d = ShapeUtil.WrapDim(dim, ctx.InputSizes(0).Length);
-        return [Dispatcher.Call1(new ScatterAddZerosOp(d, ctx.InputSizes(0)), [ctx.Grad(0), ctx.Output(1)])];
+        return [IndexGrad.ScatterIntoZeros(ctx.Grad(0), d, ctx.Output(1), ctx.InputSizes(0))];
     }
 }
 

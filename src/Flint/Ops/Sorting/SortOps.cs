@@ -73,7 +73,7 @@ public sealed class SortOp(int dim, bool descending, int k = -1, string name = "
     {
         var sizes = ctx.InputSizes(0);
         int d = sizes.Length == 0 ? 0 : ShapeUtil.WrapDim(dim, sizes.Length);
-        return [Dispatcher.Call1(new ScatterAddZerosOp(d, sizes), [ctx.Grad(0), ctx.Output(1)])];
+        return [IndexGrad.ScatterIntoZeros(ctx.Grad(0), d, ctx.Output(1), sizes)];
     }
 }
 
@@ -82,7 +82,7 @@ public sealed class SortOp(int dim, bool descending, int k = -1, string name = "
 /// only). kthvalue and median pick the first index of the selected value; mode the last (as PyTorch's CPU kernels
 /// do for the cases that are deterministic). Median takes the lower of the two middle values; a NaN makes it NaN.
 /// </summary>
-public sealed class SelectOp(string name, int? dim, bool keepdim, int k = 0) : Op
+public sealed class OrderStatOp(string name, int? dim, bool keepdim, int k = 0) : Op
 {
     public override string Name => name;
     public override string BackwardName => name == "median" && dim is null ? "MedianBackward0" : Op.CamelCase(name) + (name == "median" ? "Backward1" : "Backward0");
