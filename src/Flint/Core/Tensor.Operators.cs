@@ -14,8 +14,10 @@ public partial class Tensor
     public Tensor Add(Scalar other, Scalar? alpha = null) => Add(ScalarLike(other), alpha);
     public Tensor Sub(Tensor other, Scalar? alpha = null)
     {
-        if (DType == DType.Bool || other.DType == DType.Bool)
+        if (DType == DType.Bool && other.DType == DType.Bool)
             throw new InvalidOperationException("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+        if (DType == DType.Bool || other.DType == DType.Bool)
+            throw new InvalidOperationException("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
         if (alpha is not { } a) return Dispatcher.Call1(AddOp.SubDefault, [this, other]);
         CheckAlpha(a, other);
         return Dispatcher.Call1(a.ToDouble() == 1 ? AddOp.SubDefault : new AddOp(a.ToDouble(), "sub"), [this, other]);

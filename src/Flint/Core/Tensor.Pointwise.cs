@@ -105,11 +105,7 @@ public partial class Tensor
         return U(UnaryOps.Elu(alpha, 1, 1 / alpha));
     }
     public Tensor LeakyRelu(double negativeSlope = 0.01) => U(UnaryOps.LeakyRelu(negativeSlope));
-    public Tensor Hardtanh(double minVal = -1, double maxVal = 1)
-    {
-        if (maxVal < minVal) throw new ArgumentException("max_val cannot be less than min_val");
-        return U(UnaryOps.Hardtanh(minVal, maxVal));
-    }
+    public Tensor Hardtanh(double minVal = -1, double maxVal = 1) => U(UnaryOps.Hardtanh(minVal, maxVal));
     public Tensor Hardsigmoid() => U(UnaryOps.Hardsigmoid);
     public Tensor Hardswish() => U(UnaryOps.Hardswish);
 

@@ -22,13 +22,13 @@ public sealed class CompareOp(string name, CompareFn fn, double rtol = 0, double
 /// <summary>bitwise_and/or/xor on integer and bool tensors (bool computes as uint8 and stays 0/1).</summary>
 public sealed class BitwiseOp(string name, BitwiseFn fn) : Op
 {
-    public override string Name { get; } = name;
+    public override string Name => name;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) => [new(ShapeUtil.Broadcast(x[0]._sizes, x[1]._sizes), TypePromotion.ResultType(x[0], x[1]))];
     public override Tensor[] Forward(Tensor[] x)
     {
         var dt = TypePromotion.ResultType(x[0], x[1]);
-        if (dt.IsFloatingPoint()) throw new NotSupportedException($"\"{name}_cpu\" not implemented for '{Tensor.CastName(dt)}'");
+        if (dt.IsFloatingPoint()) throw new ArgumentException($"\"{name}_cpu\" not implemented for '{Tensor.CastName(dt)}'");
         return [PointwiseForward.Binary(x[0], x[1], dt, (a, b, z) => KernelDispatch.Integer(a, b, z, new BitwiseKernel(fn)))];
     }
     public override Tensor?[] Backward(BackwardContext ctx) => [null, null];
@@ -46,7 +46,7 @@ public sealed class BitwiseNotOp : Op
     public override Tensor[] Forward(Tensor[] x)
     {
         var dt = x[0].DType;
-        if (dt.IsFloatingPoint()) throw new NotSupportedException($"\"bitwise_not_cpu\" not implemented for '{Tensor.CastName(dt)}'");
+        if (dt.IsFloatingPoint()) throw new ArgumentException($"\"bitwise_not_cpu\" not implemented for '{Tensor.CastName(dt)}'");
         var ones = Torch.ScalarTensor(dt == DType.Bool ? 1 : -1, PointwiseForward.ComputeDType(dt));
         return [PointwiseForward.Binary(x[0], ones, dt, static (a, b, z) => KernelDispatch.Integer(a, b, z, new BitwiseKernel(BitwiseFn.Xor)))];
     }

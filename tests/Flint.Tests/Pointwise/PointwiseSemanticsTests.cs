@@ -1,0 +1,139 @@
+using Flint;
+
+namespace Flint.Tests.Pointwise;
+
+/// <summary>Error messages (PyTorch's wording), in-place forms, operators and boolean helpers.</summary>
+public class PointwiseSemanticsTests
+{
+    private static Tensor F(params float[] v) => Torch.Tensor(v);
+    private static Tensor L(params long[] v) => Torch.Tensor(v);
+    private static Tensor B(params bool[] v) => Torch.Tensor(v);
+
+    [Fact]
+    public void BroadcastMismatchIsAnError()
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => Torch.Ones(2, 3) + Torch.Ones(4));
+        Assert.Equal("The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1", ex.Message);
+    }
+
+    [Fact]
+    public void BoolSubtractionAndNegationAreErrors()
+    {
+        Assert.Equal("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.",
+            Assert.ThrowsAny<Exception>(() => B(true, false) - B(true, true)).Message);
+        Assert.StartsWith("Subtraction, the `-` operator, with a bool tensor is not supported.", Assert.ThrowsAny<Exception>(() => F(1, 2) - B(true, true)).Message);
+        Assert.StartsWith("Negation, the `-` operator, on a bool tensor is not supported.", Assert.ThrowsAny<Exception>(() => -B(true)).Message);
+    }
+
+    [Fact]
+    public void InPlaceResultMustCastAndBroadcast()
+    {
+        Assert.Equal("result type Float can't be cast to the desired output type Long", Assert.ThrowsAny<Exception>(() => L(1, 2).Add_(F(0.5f, 1))).Message);
+        Assert.Equal("output with shape [3] doesn't match the broadcast shape [2, 3]", Assert.ThrowsAny<Exception>(() => Torch.Ones(3).Add_(Torch.Ones(2, 3))).Message);
+    }
+
+    [Fact]
+    public void ArgumentErrors()
+    {
+        Assert.Equal("where expected condition to be a boolean tensor, but got a tensor with dtype Float",
+            Assert.ThrowsAny<Exception>(() => Torch.Where(Torch.Ones(2), Torch.Ones(2), Torch.Zeros(2))).Message);
+        Assert.Equal("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'x'",
+            Assert.ThrowsAny<Exception>(() => Torch.Div(Torch.Ones(2), Torch.Ones(2), "x")).Message);
+        Assert.Equal("\"bitwise_and_cpu\" not implemented for 'Float'", Assert.ThrowsAny<Exception>(() => Torch.Ones(2) & Torch.Ones(2)).Message);
+        Assert.Equal("For integral input tensors, argument alpha must not be a floating point number.",
+            Assert.ThrowsAny<Exception>(() => L(1, 2).Add(L(1, 2), 0.5)).Message);
+        Assert.Equal("Integers to negative integer powers are not allowed.", Assert.ThrowsAny<Exception>(() => L(1, 2).Pow(-1)).Message);
+        Assert.Equal("Float did not match Double", Assert.ThrowsAny<Exception>(() => Torch.Ones(2).IsClose(Torch.Ones([2], DType.Float64))).Message);
+        Assert.Equal("torch.clamp: At least one of 'min' or 'max' must not be None", Assert.ThrowsAny<Exception>(() => Torch.Ones(2).Clamp()).Message);
+        Assert.Equal("approximate argument must be either none or tanh.", Assert.ThrowsAny<Exception>(() => Torch.Ones(2).Gelu("x")).Message);
+        Assert.Equal("ZeroDivisionError", Assert.ThrowsAny<Exception>(() => L(1, 2).FloorDivide(0)).Message);
+    }
+
+    [Fact]
+    public void InPlaceFormsWriteIntoSelfAndBumpTheVersion()
+    {
+        var x = F(-1, 0.5f, 2);
+        var v = x.Version;
+        Assert.Same(x, x.Relu_());
+        Assert.Equal(new[] { 0f, 0.5f, 2 }, x.ToArray<float>());
+        x.Mul_(2).Add_(1, alpha: 3).Clamp_(null, 6);
+        Assert.Equal(new[] { 3f, 4, 6 }, x.ToArray<float>());
+        x.Pow_(2).Sigmoid_();
+        Assert.True(x.Version > v);
+        var y = F(1, 2, 3);
+        y.Lerp_(F(3, 4, 5), 0.5).Addcmul_(F(1, 1, 1), F(2, 2, 2), 0.5).Addcdiv_(F(2, 2, 2), F(4, 4, 4));
+        Assert.Equal(new[] { 3.5f, 4.5f, 5.5f }, y.ToArray<float>());
+        var i = L(5, -7);
+        i.Remainder_(3);
+        Assert.Equal(new long[] { 2, 2 }, i.ToArray<long>());
+    }
+
+    [Fact]
+    public void InPlaceOnAViewWritesThroughToTheBase()
+    {
+        var x = Torch.Zeros(2, 3);
+        x.T.Add_(Torch.Tensor(new[] { 1f, 2f }));
+        Assert.Equal(new[] { 1f, 1, 1, 2, 2, 2 }, x.ToArray<float>());
+    }
+
+    [Fact]
+    public void InPlaceOnALeafThatRequiresGradIsAnError()
+    {
+        var x = Torch.Ones([2], requiresGrad: true);
+        Assert.Contains("a leaf Variable that requires grad", Assert.ThrowsAny<Exception>(() => x.Sigmoid_()).Message);
+    }
+
+    [Fact]
+    public void InPlaceGradientFlowsThroughTheNewValue()
+    {
+        var a = Torch.Tensor(new[] { 0.5, -1.5 }, DType.Float64, requiresGrad: true);
+        var b = a * 1;
+        b.Tanh_();
+        b.Sum().Backward();
+        var t = Math.Tanh(0.5); var u = Math.Tanh(-1.5);
+        Assert.Equal(1 - t * t, a.Grad!.ToArray<double>()[0], 12);
+        Assert.Equal(1 - u * u, a.Grad!.ToArray<double>()[1], 12);
+    }
+
+    [Fact]
+    public void OperatorsOnBoolAndIntTensors()
+    {
+        Assert.Equal(new[] { true, false }, (B(true, true) & B(true, false)).ToArray<bool>());
+        Assert.Equal(new[] { true, true }, (B(true, false) | B(false, true)).ToArray<bool>());
+        Assert.Equal(new[] { false, true }, (B(true, false) ^ B(true, true)).ToArray<bool>());
+        Assert.Equal(new[] { false, true }, (~B(true, false)).ToArray<bool>());
+        Assert.Equal(new long[] { -6, 4 }, (~L(5, -5)).ToArray<long>());
+        Assert.Equal(new long[] { 4, 1 }, (L(6, 3) & L(12, 5)).ToArray<long>());
+        Assert.Equal(new[] { true, false }, (F(1, 3) < 2).ToArray<bool>());
+        Assert.Equal(new[] { false, true }, (2 <= F(1, 3)).ToArray<bool>());
+        Assert.Equal(DType.Bool, (F(1) > F(0)).DType);
+    }
+
+    [Fact]
+    public void AllCloseAndEqual()
+    {
+        Assert.True(F(1, 2).AllClose(F(1, 2.000001f)));
+        Assert.False(F(1, 2).AllClose(F(1, 2.1f)));
+        Assert.True(F(1, float.NaN).AllClose(F(1, float.NaN), equalNan: true));
+        Assert.False(F(1, float.NaN).AllClose(F(1, float.NaN)));
+        Assert.True(Torch.Equal(F(1, 2), F(1, 2)));
+        Assert.False(Torch.Equal(F(1, 2), F(1, 3)));
+        Assert.False(Torch.Equal(F(1, 2), Torch.Ones(1, 2)));
+    }
+
+    [Fact]
+    public void LargeTensorsTakeTheParallelPathAndAgreeWithTheScalarOne()
+    {
+        // above the 32K grain the kernels split across cores; each half must match the element-by-element result
+        var x = Torch.Randn([100_003], DType.Float32, new Generator(5));
+        var y = (x * 1.5 + 0.5).Gelu() * x.Sigmoid();
+        var xs = x.ToArray<float>(); var ys = y.ToArray<float>();
+        for (int i = 0; i < xs.Length; i += 997)
+        {
+            double v = xs[i] * 1.5f + 0.5f;
+            double g = 0.5 * v * (1 + Flint.Kernels.Cpu.SpecialFunctions.Erf(v / Math.Sqrt(2)));
+            double expected = g / (1 + Math.Exp(-xs[i]));
+            Assert.True(Math.Abs(ys[i] - expected) <= 1e-5 + 1e-5 * Math.Abs(expected), $"element {i}: {ys[i]} vs {expected}");
+        }
+    }
+}
