@@ -8,67 +8,105 @@ namespace Flint.Kernels.Cpu;
 /// </summary>
 public static unsafe class ConvKernels
 {
-    /// <summary>y[n, g] = W_g @ im2col(x[n, g]) (+ bias added by the caller's loop below).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward<T>(T* x, T* w, T* bias, T* y, int n, int groups, int coutG, in ConvGeometry g) where T : unmanaged
+    /// <summary>
+    /// Samples run in parallel when each sample's GEMMs are too small to split themselves (the GEMM then stays on
+    /// the calling thread); larger problems go one sample at a time and let the GEMM use the cores.
+    /// </summary>
+    private static int Partitions(int n, long gemmWork)
+        => gemmWork < Gemm.ParallelThreshold && n > 1 ? Math.Min(n, CpuParallel.MaxThreads) : 1;
+
+    /// <summary>Runs body(partition, firstSample, endSample) over contiguous sample ranges.</summary>
+    private static void ForPartitions(int parts, int n, Action<int, int, int> body)
+    {
+        if (parts <= 1) { body(0, 0, n); return; }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
+        {
+            int s0 = (int)((long)n * p / parts), s1 = (int)((long)n * (p + 1) / parts);
+            if (s1 > s0) body(p, s0, s1);
+        });
+    }
+
+    /// <summary>y[n, g] = W_g @ im2col(x[n, g]) + bias.</summary>
+    public static void Forward<T>(T* x, T* w, T* bias, T* y, int n, int groups, int coutG, ConvGeometry g) where T : unmanaged
     {
         int rows = g.ColRows, outPlane = g.OutputPlane, inG = g.Channels * g.InputPlane;
-        T[]? colsArr = g.IsPointwise ? null : GC.AllocateUninitializedArray<T>(rows * outPlane);
-        fixed (T* cols0 = colsArr)
-            for (int s = 0; s < n; s++)
-                for (int gi = 0; gi < groups; gi++)
-                {
-                    T* xs = x + ((nint)s * groups + gi) * inG;
-                    T* cols = cols0;
-                    if (g.IsPointwise) cols = xs; else Im2Col.Unroll(xs, cols, g);
-                    T* ys = y + ((nint)s * groups * coutG + (nint)gi * coutG) * outPlane;
-                    Mm(coutG, outPlane, rows, w + (nint)gi * coutG * rows, rows, 1, cols, outPlane, 1, ys, outPlane, 0);
-                    if (bias != null) AddBias(ys, bias + (nint)gi * coutG, coutG, outPlane);
-                }
+        nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;
+        ForPartitions(Partitions(n, (long)coutG * outPlane * rows * groups), n, (_, s0, s1) =>
+        {
+            T[]? colsArr = g.IsPointwise ? null : GC.AllocateUninitializedArray<T>(rows * outPlane);
+            fixed (T* cols0 = colsArr)
+                for (int s = s0; s < s1; s++)
+                    for (int gi = 0; gi < groups; gi++)
+                    {
+                        T* xs = (T*)px + ((nint)s * groups + gi) * inG;
+                        T* cols = cols0;
+                        if (g.IsPointwise) cols = xs; else Im2Col.Unroll(xs, cols, g);
+                        T* ys = (T*)py + ((nint)s * groups * coutG + (nint)gi * coutG) * outPlane;
+                        Mm(coutG, outPlane, rows, (T*)pw + (nint)gi * coutG * rows, rows, 1, cols, outPlane, 1, ys, outPlane, 0);
+                        if (pb != 0) AddBias(ys, (T*)pb + (nint)gi * coutG, coutG, outPlane);
+                    }
+        });
     }
 
     /// <summary>Transposed convolution: y[n, g] = col2im(W_gᵀ @ x[n, g]); g describes the *output* as its input side.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ForwardTransposed<T>(T* x, T* w, T* bias, T* y, int n, int groups, int cinG, in ConvGeometry g) where T : unmanaged, System.Numerics.INumber<T>
+    public static void ForwardTransposed<T>(T* x, T* w, T* bias, T* y, int n, int groups, int cinG, ConvGeometry g) where T : unmanaged, System.Numerics.INumber<T>
     {
         // g: Channels = CoutG, Input* = this op's output spatial, Output* = this op's input spatial.
         int rows = g.ColRows, inPlane = g.OutputPlane, outPlane = g.InputPlane, coutG = g.Channels;
-        var colsArr = GC.AllocateUninitializedArray<T>(rows * inPlane);
         new Span<T>(y, n * groups * coutG * outPlane).Clear();
-        fixed (T* cols = colsArr)
-            for (int s = 0; s < n; s++)
-                for (int gi = 0; gi < groups; gi++)
-                {
-                    T* xs = x + ((nint)s * groups + gi) * cinG * inPlane;
-                    T* wg = w + (nint)gi * cinG * rows; // [cinG, rows] row-major; we need its transpose
-                    Mm(rows, inPlane, cinG, wg, 1, rows, xs, inPlane, 1, cols, inPlane, 0);
-                    T* ys = y + ((nint)s * groups + gi) * coutG * outPlane;
-                    Im2Col.Fold(cols, ys, g);
-                    if (bias != null) AddBias(ys, bias + (nint)gi * coutG, coutG, outPlane);
-                }
+        nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;
+        ForPartitions(Partitions(n, (long)rows * inPlane * cinG * groups), n, (_, s0, s1) =>
+        {
+            var colsArr = GC.AllocateUninitializedArray<T>(rows * inPlane);
+            fixed (T* cols = colsArr)
+                for (int s = s0; s < s1; s++)
+                    for (int gi = 0; gi < groups; gi++)
+                    {
+                        T* xs = (T*)px + ((nint)s * groups + gi) * cinG * inPlane;
+                        T* wg = (T*)pw + (nint)gi * cinG * rows; // [cinG, rows] row-major; we need its transpose
+                        Mm(rows, inPlane, cinG, wg, 1, rows, xs, inPlane, 1, cols, inPlane, 0);
+                        T* ys = (T*)py + ((nint)s * groups + gi) * coutG * outPlane;
+                        Im2Col.Fold(cols, ys, g);
+                        if (pb != 0) AddBias(ys, (T*)pb + (nint)gi * coutG, coutG, outPlane);
+                    }
+        });
     }
 
     /// <summary>
-    /// dW_g += B[n, g] @ im2col(A[n, g])ᵀ summed over n. Normal conv: A = x, B = grad_out, dW [CoutG, Cg·k].
+    /// dW_g = Σₙ B[n, g] @ im2col(A[n, g])ᵀ. Normal conv: A = x, B = grad_out, dW [CoutG, Cg·k].
     /// Transposed conv: A = grad_out, B = x, dW [CinG, CoutG·k]. g describes A's unrolling.
+    /// Parallel partitions accumulate into their own buffers, summed at the end.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void WeightGrad<T>(T* a, T* b, T* dw, int n, int groups, int bRowsG, in ConvGeometry g) where T : unmanaged
+    public static void WeightGrad<T>(T* a, T* b, T* dw, int n, int groups, int bRowsG, ConvGeometry g) where T : unmanaged, System.Numerics.INumber<T>
     {
-        int rows = g.ColRows, outPlane = g.OutputPlane, aG = g.Channels * g.InputPlane;
-        new Span<T>(dw, groups * bRowsG * rows).Clear();
-        T[]? colsArr = g.IsPointwise ? null : GC.AllocateUninitializedArray<T>(rows * outPlane);
-        fixed (T* cols0 = colsArr)
-            for (int s = 0; s < n; s++)
-                for (int gi = 0; gi < groups; gi++)
-                {
-                    T* as_ = a + ((nint)s * groups + gi) * aG;
-                    T* cols = cols0;
-                    if (g.IsPointwise) cols = as_; else Im2Col.Unroll(as_, cols, g);
-                    T* bs = b + ((nint)s * groups + gi) * bRowsG * outPlane;
-                    // dW[bRowsG, rows] += B[bRowsG, outPlane] @ colsᵀ[outPlane, rows]
-                    Mm(bRowsG, rows, outPlane, bs, outPlane, 1, cols, 1, outPlane, dw + (nint)gi * bRowsG * rows, rows, 1);
-                }
+        int rows = g.ColRows, outPlane = g.OutputPlane, aG = g.Channels * g.InputPlane, wLen = groups * bRowsG * rows;
+        int parts = Partitions(n, (long)bRowsG * rows * outPlane * groups);
+        var partial = new T[parts > 1 ? parts - 1 : 0][];
+        for (int p = 0; p < partial.Length; p++) partial[p] = new T[wLen];
+        new Span<T>(dw, wLen).Clear();
+        nint pa = (nint)a, pbb = (nint)b, pdw = (nint)dw;
+        ForPartitions(parts, n, (part, s0, s1) =>
+        {
+            T[]? colsArr = g.IsPointwise ? null : GC.AllocateUninitializedArray<T>(rows * outPlane);
+            fixed (T* cols0 = colsArr)
+            fixed (T* acc0 = part == 0 ? null : partial[part - 1])
+            {
+                T* acc = part == 0 ? (T*)pdw : acc0;
+                for (int s = s0; s < s1; s++)
+                    for (int gi = 0; gi < groups; gi++)
+                    {
+                        T* as_ = (T*)pa + ((nint)s * groups + gi) * aG;
+                        T* cols = cols0;
+                        if (g.IsPointwise) cols = as_; else Im2Col.Unroll(as_, cols, g);
+                        T* bs = (T*)pbb + ((nint)s * groups + gi) * bRowsG * outPlane;
+                        // dW[bRowsG, rows] += B[bRowsG, outPlane] @ colsᵀ[outPlane, rows]
+                        Mm(bRowsG, rows, outPlane, bs, outPlane, 1, cols, 1, outPlane, acc + (nint)gi * bRowsG * rows, rows, 1);
+                    }
+            }
+        });
+        var total = new Span<T>(dw, wLen);
+        foreach (var p in partial)
+            for (int i = 0; i < wLen; i++) total[i] += p[i];
     }
 
     private static void AddBias<T>(T* y, T* bias, int channels, int plane) where T : unmanaged
