@@ -201,12 +201,15 @@ internal sealed class Unpickler
 
     private object ResolveGlobal(string module, string name, string opcode)
     {
+        // Protocol 2 spells Python 3 modules by their Python 2 names (pickle's fix_imports); name them as Python 3 does.
+        module = module switch { "__builtin__" => "builtins", "copy_reg" => "copyreg", _ => module };
         var g = PickleGlobals.Resolve(module, name);
         if (g is null)
             throw Error($"Unsupported global: GLOBAL {module}.{name} was not an allowed global"
                         + (opcode == "GLOBAL" ? "" : $" (named by {opcode})")
                         + "; Flint loads only tensors, storages, dtypes and containers");
-        return g;
+        // A dtype global is a value (torch.float32 pickles as the global itself).
+        return g.Kind == GlobalKind.DTypeValue ? g.DType : g;
     }
 
     private object? MemoGet(long i) => _memo.TryGetValue(i, out var v) ? v : throw Corrupt($"memo key {i} was never stored");
