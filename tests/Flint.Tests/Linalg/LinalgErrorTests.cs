@@ -55,6 +55,18 @@ public class LinalgErrorTests
         [(Action)(() => Torch.Tensordot(Z(2, 3), Z(4, 5), 1)), "contracted dimensions need to match, but first has size 3 in dim -1 and second has size 4 in dim 0"],
         [(Action)(() => Torch.Tensordot(Z(2, 3), Z(3, 5), -1)), "tensordot expects dims >= 0, but got dims=-1"],
         [(Action)(() => Torch.Tensordot(Z(2, 3), Z(3, 5), [1, 0], [0])), "both dimension lists should have same length"],
+        [(Action)(() => Torch.Linalg.VectorNorm(Torch.Ones([3], DType.Int32))), "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Int"],
+        [(Action)(() => Torch.Linalg.VectorNorm(Z(3), dtype: DType.Int32)), "linalg.vector_norm: dtype should be floating point or complex, but got Int"],
+        [(Action)(() => Torch.Linalg.VectorNorm(ZD(3), dtype: DType.Float32)), "linalg.vector_norm: the dtype of the input (Double) should be convertible without narrowing to the specified dtype (Float)"],
+        [(Action)(() => Torch.Linalg.VectorNorm(Z(0), double.PositiveInfinity)), "linalg.vector_norm cannot compute the inf norm on an empty tensor because the operation does not have an identity"],
+        [(Action)(() => Torch.Linalg.VectorNorm(Z(0, 3), double.NegativeInfinity, [0])), "linalg.vector_norm cannot compute the -inf norm on the dimension 0because this dimension is empty and the operation does not have an identity"],
+        [(Action)(() => Torch.Linalg.MatrixNorm(Z(3))), "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."],
+        [(Action)(() => Torch.Linalg.MatrixNorm(Z(3, 3), 3)), "linalg.matrix_norm: Order 3 not supported."],
+        [(Action)(() => Torch.Linalg.MatrixNorm(Z(3, 3), "abc")), "linalg.matrix_norm: Order abc not supported."],
+        [(Action)(() => Torch.Linalg.MatrixNorm(Z(3, 3), dim: [0, 0])), "linalg.matrix_norm: dims must be different. Got (0, 0)"],
+        [(Action)(() => Torch.Linalg.MatrixNorm(Torch.Ones([3, 3], DType.Int64))), "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got Long"],
+        [(Action)(() => Torch.Linalg.Norm(Z(3, 3, 3), 1)), "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got 3D."],
+        [(Action)(() => Torch.Linalg.Norm(Z(3), "fro")), "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."],
     ];
 
     [Theory]

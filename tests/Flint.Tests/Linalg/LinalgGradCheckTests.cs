@@ -37,6 +37,15 @@ public class LinalgGradCheckTests
         ["einsum ellipsis", (Func<Tensor[], Tensor>)(x => Torch.Einsum("...ij,...j->...i", x[0], x[1])), new long[][] { [2, 2, 3], [3] }],
         ["tensordot", (Func<Tensor[], Tensor>)(x => Torch.Tensordot(x[0], x[1], [1, 2], [1, 0])), new long[][] { [2, 3, 2], [2, 3, 2] }],
         ["kron", (Func<Tensor[], Tensor>)(x => Torch.Kron(x[0], x[1])), new long[][] { [2, 2], [2] }],
+        ["vector_norm 2", (Func<Tensor[], Tensor>)(x => Torch.Linalg.VectorNorm(x[0], 2, [1])), new long[][] { [2, 3] }],
+        ["vector_norm 1", (Func<Tensor[], Tensor>)(x => Torch.Linalg.VectorNorm(x[0], 1)), new long[][] { [2, 3] }],
+        ["vector_norm 3.5", (Func<Tensor[], Tensor>)(x => Torch.Linalg.VectorNorm(x[0], 3.5, [0], true)), new long[][] { [2, 3] }],
+        ["vector_norm 1.5", (Func<Tensor[], Tensor>)(x => Torch.Linalg.VectorNorm(x[0], 1.5)), new long[][] { [2, 3] }],
+        ["vector_norm 0.5", (Func<Tensor[], Tensor>)(x => Torch.Linalg.VectorNorm(x[0], 0.5, [1])), new long[][] { [2, 3] }],
+        ["vector_norm inf", (Func<Tensor[], Tensor>)(x => Torch.Linalg.VectorNorm(x[0], double.PositiveInfinity, [1])), new long[][] { [2, 3] }],
+        ["matrix_norm fro", (Func<Tensor[], Tensor>)(x => Torch.Linalg.MatrixNorm(x[0])), new long[][] { [2, 3, 3] }],
+        ["matrix_norm 1", (Func<Tensor[], Tensor>)(x => Torch.Linalg.MatrixNorm(x[0], 1)), new long[][] { [3, 3] }],
+        ["matrix_norm -inf", (Func<Tensor[], Tensor>)(x => Torch.Linalg.MatrixNorm(x[0], double.NegativeInfinity)), new long[][] { [3, 3] }],
         ["linear 3d", (Func<Tensor[], Tensor>)(x => Torch.Linear(x[0], x[1], x[2])), new long[][] { [2, 2, 4], [3, 4], [3] }],
     ];
 
