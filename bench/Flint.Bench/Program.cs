@@ -12,7 +12,8 @@ IWorkload[] workloads =
     new W1Gemm(),
     new W6PointwiseChain(),
     new W7OpOverhead(),
-    // W2..W8 are added here as they are written.
+    new W8InferenceMlp(),
+    // W2..W5 are added here as they are written.
 ];
 
 bool compiled = false;
