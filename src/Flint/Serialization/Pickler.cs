@@ -112,6 +112,8 @@ internal sealed class Pickler
             case Tensor t: SaveTensor(t); return;
             case OrderedDict od: SaveDict(od, od.IsOrderedDict, od.Attributes); return;
             case System.Collections.Specialized.IOrderedDictionary ood: SaveDict(ood, true, null); return;
+            // Module.StateDict() returns OrderedDictionary<string, Tensor>: PyTorch's state dicts are OrderedDicts.
+            case IDictionary gd when IsGenericOrderedDictionary(obj): SaveDict(gd, true, null); return;
             case IDictionary d: SaveDict(d, false, null); return;
             case IDictionary<string, Tensor> sd: SaveDict(ToNonGeneric(sd), false, null); return;
             case IReadOnlyDictionary<string, Tensor> rsd: SaveDict(ToNonGeneric(rsd), false, null); return;
@@ -130,6 +132,12 @@ internal sealed class Pickler
         }
         throw new ArgumentException($"Torch.Save cannot serialize an object of type {obj.GetType().FullName}: "
             + "only tensors, dictionaries, lists, tuples (object?[] or ValueTuple), numbers, strings, bytes, bools and null are supported");
+    }
+
+    private static bool IsGenericOrderedDictionary(object o)
+    {
+        var t = o.GetType();
+        return t.IsGenericType && t.GetGenericTypeDefinition() == typeof(OrderedDictionary<,>);
     }
 
     private static IDictionary ToNonGeneric<TValue>(IEnumerable<KeyValuePair<string, TValue>> d)
@@ -259,19 +267,37 @@ internal sealed class Pickler
     private void SaveTensor(Tensor t)
     {
         if (t.Device.Type != DeviceType.CPU) throw new ArgumentException("Torch.Save: only CPU tensors can be saved; call .Cpu() first");
+        if (t is Flint.NN.Parameter)
+        {
+            // nn.Parameter.__reduce_ex__: _rebuild_parameter(data, requires_grad, OrderedDict()), data a plain tensor.
+            Global("torch._utils", "_rebuild_parameter");
+            Op('(');
+            SaveRebuildTensor(t, requiresGrad: false);
+            Op(t.RequiresGrad ? (byte)0x88 : (byte)0x89);
+            Global("collections", "OrderedDict");
+            Op(')');
+            Op('R');
+            Op('t');
+            Op('R');
+        }
+        else SaveRebuildTensor(t, t.RequiresGrad);
+        Memoize(t);
+    }
+
+    private void SaveRebuildTensor(Tensor t, bool requiresGrad)
+    {
         Global("torch._utils", "_rebuild_tensor_v2");
         Op('(');
         SavePersistentStorage(t._storage);
         SaveInt(t._offset);
         SaveIntTuple(t._sizes);
         SaveIntTuple(t._strides);
-        Op(t.RequiresGrad ? (byte)0x88 : (byte)0x89);
+        Op(requiresGrad ? (byte)0x88 : (byte)0x89);
         Global("collections", "OrderedDict");   // backward_hooks: always an empty OrderedDict
         Op(')');
         Op('R');
         Op('t');
         Op('R');
-        Memoize(t);
     }
 
     private void SaveIntTuple(int[] v)

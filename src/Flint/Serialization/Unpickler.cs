@@ -392,13 +392,12 @@ internal sealed class Unpickler
             throw Corrupt($"{g.FullName} takes {(min == max ? min.ToString() : $"{min} to {max}")} arguments, got {a.Length}");
     }
 
-    private Tensor RebuildParameter(PyGlobal g, object? data, object? requiresGrad)
+    private Flint.NN.Parameter RebuildParameter(PyGlobal g, object? data, object? requiresGrad)
     {
         if (data is not Tensor t) throw Corrupt($"{g.FullName}: data must be a tensor, got {TypeName(data)}");
         if (requiresGrad is not bool rg) throw Corrupt($"{g.FullName}: requires_grad must be a bool");
         // A Parameter is a new tensor object over the same storage (the data tensor may be referenced elsewhere too).
-        var p = new Tensor(t._storage, t._offset, t._sizes, t._strides);
-        if (rg && p.DType.IsFloatingPoint()) p.RequiresGrad_(true);
+        var p = new Flint.NN.Parameter(new Tensor(t._storage, t._offset, t._sizes, t._strides), rg && t.DType.IsFloatingPoint());
         return p;
     }
 

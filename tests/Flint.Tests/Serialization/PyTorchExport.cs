@@ -2,6 +2,8 @@ using System.Collections;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Flint.NN;
+using Flint.Optim;
 using Flint.Serialization;
 
 namespace Flint.Tests.Serialization;
@@ -15,50 +17,23 @@ namespace Flint.Tests.Serialization;
 /// </summary>
 public class PyTorchExport
 {
-    /// <summary>The seed tutorial's {epoch, state_dict, opt} for Sequential(Linear(4,10), ReLU, Dropout, Linear(10,3)) and Adam.</summary>
+    /// <summary>
+    /// The seed tutorial's {epoch, state_dict, opt}: Flint's Sequential(Linear(4,10), ReLU, Dropout, Linear(10,3))
+    /// and its Adam optimizer after two steps, as Module.StateDict() and Optimizer.StateDict() return them.
+    /// </summary>
     internal static Dictionary<string, object?> SeedCheckpoint()
     {
+        var model = new Sequential(new Linear(4, 10), new ReLU(), new Dropout(0.2), new Linear(10, 3));
+        var opt = new Adam(model.Parameters(), lr: 0.01);
         var g = new Generator(7);
-        var sd = new OrderedDict
+        for (int i = 0; i < 2; i++)
         {
-            ["0.weight"] = Torch.Randn([10, 4], generator: g),
-            ["0.bias"] = Torch.Randn([10], generator: g),
-            ["3.weight"] = Torch.Randn([3, 10], generator: g),
-            ["3.bias"] = Torch.Randn([3], generator: g),
-        };
-        var meta = new OrderedDict();
-        foreach (var m in new[] { "", "0", "1", "2", "3" }) meta[m] = new OrderedDict(false) { ["version"] = 1 };
-        sd.Metadata = meta;
-        var state = new Dictionary<int, object?>();
-        int i = 0;
-        foreach (var (_, v) in sd)
-        {
-            var p = (Tensor)v!;
-            state[i++] = new Dictionary<string, object?>
-            {
-                ["step"] = Torch.Tensor(2f),
-                ["exp_avg"] = Torch.Randn(p.Shape, generator: g),
-                ["exp_avg_sq"] = Torch.Randn(p.Shape, generator: g).Mul(Torch.Randn(p.Shape, generator: g)),
-            };
+            opt.ZeroGrad();
+            var x = Torch.Randn([5, 4], generator: g);
+            Functional.CrossEntropy(model.Call(x), Torch.Tensor(new long[] { 0, 1, 2, 1, 0 })).Backward();
+            opt.Step();
         }
-        return new Dictionary<string, object?>
-        {
-            ["epoch"] = 5,
-            ["state_dict"] = sd,
-            ["opt"] = new Dictionary<string, object?>
-            {
-                ["state"] = state,
-                ["param_groups"] = new List<object?>
-                {
-                    new Dictionary<string, object?>
-                    {
-                        ["lr"] = 0.01, ["betas"] = (0.9, 0.999), ["eps"] = 1e-8, ["weight_decay"] = 0, ["amsgrad"] = false,
-                        ["maximize"] = false, ["foreach"] = null, ["capturable"] = false, ["differentiable"] = false,
-                        ["fused"] = false, ["params"] = new List<int> { 0, 1, 2, 3 },
-                    },
-                },
-            },
-        };
+        return new Dictionary<string, object?> { ["epoch"] = 5, ["state_dict"] = model.StateDict(), ["opt"] = opt.StateDict() };
     }
 
     internal static OrderedDict Views()
@@ -75,6 +50,7 @@ public class PyTorchExport
             ["other"] = other,
             ["other_view"] = new Tensor(other.Storage, 1, [3], [1]),
             ["grad"] = Torch.Ones([2], requiresGrad: true),
+            ["param"] = new Parameter(Torch.Arange(3, dtype: DType.Float32)),
         };
     }
 
@@ -182,7 +158,9 @@ public class PyTorchExport
                         foreach (DictionaryEntry e in d) { w.WriteStartArray(); Write(w, e.Key); Write(w, e.Value); w.WriteEndArray(); }
                         w.WriteEndArray();
                         var od = d as OrderedDict;
-                        w.WriteBoolean("ordered", od?.IsOrderedDict ?? false);
+                        var type = d.GetType();
+                        bool ordered = od?.IsOrderedDict ?? (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(OrderedDictionary<,>));
+                        w.WriteBoolean("ordered", ordered);
                         w.WritePropertyName("metadata"); Write(w, od?.Metadata);
                         w.WriteEndObject();
                         return;
