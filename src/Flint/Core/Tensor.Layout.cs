@@ -42,7 +42,7 @@ public partial class Tensor
     {
         int nd = size.Length;
         if (nd < Dim)
-            throw new ArgumentException($"expand(torch.FloatTensor{{{ShapeUtil.Format(_sizes)}}}, size=[{string.Join(", ", size)}]): the number of sizes provided ({nd}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
+            throw new ArgumentException($"expand({DType.LegacyTypeName()}{{{ShapeUtil.Format(_sizes)}}}, size=[{string.Join(", ", size)}]): the number of sizes provided ({nd}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
         var r = new int[nd];
         for (int d = 0; d < nd; d++)
         {
@@ -66,7 +66,7 @@ public partial class Tensor
     public Tensor Permute(params long[] dims)
     {
         if (dims.Length != Dim)
-            throw new ArgumentException($"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {Dim} is not equal to len(dims) = {dims.Length}".Replace("(sparse_coo)", ""));
+            throw new ArgumentException($"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {Dim} is not equal to len(dims) = {dims.Length}"); // sic: PyTorch's wording
         var d = new int[dims.Length];
         var seen = new bool[dims.Length];
         for (int i = 0; i < d.Length; i++)

@@ -16,8 +16,27 @@ public partial class Tensor
         return RandomFill("uniform_", generator, (g, t) =>
         {
             if (t.DType == DType.Float64) g.Uniform(RandomFillOp.Data<double>(t), from, to);
+            else if (t.DType is DType.Float16 or DType.BFloat16) UniformLowPrecision(g, t, from, to);
             else RandomFillOp.ViaFloat(t, f => g.Uniform(RandomFillOp.Data<float>(f), from, to));
         });
+    }
+
+    /// <summary>
+    /// PyTorch's uniform_ for float16/bfloat16: one 32-bit draw per element keeping as many low bits as the type's
+    /// significand (11 / 8), scaled by 2^-digits in float, then x·(to − from) + from with to − from rounded to the type.
+    /// </summary>
+    private static void UniformLowPrecision(Generator g, Tensor t, double from, double to)
+    {
+        bool half = t.DType == DType.Float16;
+        int digits = half ? 11 : 8;
+        uint mask = (1u << digits) - 1;
+        float div = 1f / (1 << digits);
+        float f = half ? (float)(Half)from : (float)(BFloat16)from, tt = half ? (float)(Half)to : (float)(BFloat16)to;
+        float range = half ? (float)(Half)(tt - f) : (float)(BFloat16)(tt - f);
+        var tmp = Empty(t._sizes, DType.Float32);
+        var d = RandomFillOp.Data<float>(tmp);
+        for (int i = 0; i < d.Length; i++) d[i] = MathF.FusedMultiplyAdd((g.NextUInt32() & mask) * div, range, f);
+        Kernels.Cpu.Conv.Cast(tmp, t);
     }
 
     /// <summary>Fills with values drawn from N(mean, std²).</summary>

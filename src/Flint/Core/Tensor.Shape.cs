@@ -19,7 +19,7 @@ public partial class Tensor
     /// <summary>The view of length elements of dim starting at start (PyTorch's narrow; records SliceBackward0).</summary>
     public Tensor Narrow(int dim, long start, long length)
     {
-        if (Dim == 0) throw new IndexOutOfRangeException("narrow() cannot be applied to a 0-dim tensor.");
+        if (Dim == 0) throw new ArgumentException("narrow() cannot be applied to a 0-dim tensor.");
         int d = ShapeUtil.WrapDim(dim, Dim);
         long n = _sizes[d];
         if (start < -n || start > n)

@@ -18,6 +18,9 @@ public class CreationFixtureTests
         {
             "uniform_" when a.GetProperty("n").GetInt32() == 20 => Torch.Empty([L("n")], DType.Float64).Uniform_(D("a"), D("b")),
             "uniform_" => Torch.Empty(L("n")).Uniform_(D("a"), D("b")),
+            "uniform_half" => Torch.Empty([L("n")], DType.Float16).Uniform_(D("a"), D("b")),
+            "uniform_bf16" => Torch.Empty([L("n")], DType.BFloat16).Uniform_(D("a"), D("b")),
+            "rand_half" => Torch.Rand([L("n")], DType.Float16),
             "normal_" when L("n") == 33 => Torch.Empty([L("n")], DType.Float64).Normal_(D("mean"), D("std")),
             "normal_" => Torch.Empty(L("n")).Normal_(D("mean"), D("std")),
             "normal_t" => Torch.Empty(L("c"), L("r")).T.Normal_(),

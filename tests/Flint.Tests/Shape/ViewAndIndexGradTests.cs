@@ -140,3 +140,35 @@ public class ShapeOpGradTests
             Assert.Throws<ArgumentException>(() => Torch.Pad(a, [5, 5], "reflect")).Message);
     }
 }
+
+public class LayoutErrorTests
+{
+    [Fact]
+    public void LayoutErrorsInPyTorchsWords()
+    {
+        var a = Torch.Zeros(2, 3);
+        Assert.Equal("permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = 2 is not equal to len(dims) = 1",
+            Assert.Throws<ArgumentException>(() => a.Permute(0)).Message);
+        Assert.Equal("permute(): duplicate dims are not allowed.", Assert.Throws<ArgumentException>(() => a.Permute(0, 0)).Message);
+        Assert.Equal("expand(torch.IntTensor{[2, 3]}, size=[3]): the number of sizes provided (1) must be greater or equal to the number of dimensions in the tensor (2)",
+            Assert.Throws<ArgumentException>(() => a.Int().Expand(3)).Message);
+        Assert.Equal("only one dimension can be inferred", Assert.Throws<ArgumentException>(() => a.View(-1, -1)).Message);
+        Assert.Equal("shape '[5]' is invalid for input of size 6", Assert.Throws<ArgumentException>(() => a.Reshape(5)).Message);
+        Assert.Equal("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+            Assert.Throws<InvalidOperationException>(() => a.T.View(6)).Message);
+        Assert.Equal("narrow() cannot be applied to a 0-dim tensor.", Assert.Throws<ArgumentException>(() => Torch.ScalarTensor(3.0).Narrow(0, 0, 1)).Message);
+        Assert.Equal("select() cannot be applied to a 0-dim tensor.", Assert.Throws<IndexOutOfRangeException>(() => Torch.ScalarTensor(3.0).Select(0, 0)).Message);
+        Assert.Equal("diagonal dimensions cannot be identical 0, 0", Assert.Throws<ArgumentException>(() => a.Diagonal(0, 0, 0)).Message);
+        Assert.Equal("step is 0 but must be > 0", Assert.Throws<ArgumentException>(() => a.Unfold(0, 2, 0)).Message);
+    }
+
+    [Fact]
+    public void ReshapeCopiesOnlyWhenItMust()
+    {
+        var a = Torch.Arange(6.0).Reshape(2, 3);
+        Assert.True(a.Reshape(3, 2).SharesStorageWith(a));
+        var c = a.T.Reshape(6);
+        Assert.False(c.SharesStorageWith(a));
+        Assert.Equal(new float[] { 0, 3, 1, 4, 2, 5 }, c.ToArray<float>());
+    }
+}

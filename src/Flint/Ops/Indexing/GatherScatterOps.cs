@@ -94,6 +94,15 @@ public sealed class IndexSelectOp(int dim) : Op
         int n = self.Dim == 0 ? 1 : self._sizes[dim];
         foreach (var j in idx) if (j < 0 || j >= n) throw new IndexOutOfRangeException("index out of range in self");
         if (self.Dim == 0) { y.CopyFromRaw(self); return [y]; }
+        if (self.IsContiguous())
+        {
+            // [outer, n, inner] blocks: one span copy per (outer, index) pair (the embedding-lookup case is outer = 1).
+            int inner = 1;
+            for (int d = dim + 1; d < self.Dim; d++) inner *= self._sizes[d];
+            var k = new BlockGatherK { Src = self, Dst = y, Idx = idx, N = n, Inner = inner };
+            Typed.RunBits(self.DType, ref k);
+            return [y];
+        }
         for (int i = 0; i < idx.Length; i++)
         {
             long j = idx[i];
@@ -101,6 +110,23 @@ public sealed class IndexSelectOp(int dim) : Op
         }
         return [y];
     }
+    private struct BlockGatherK : ITypedKernel
+    {
+        public Tensor Src, Dst; public long[] Idx; public int N, Inner;
+        public void Run<T>() where T : unmanaged
+        {
+            var s = Typed.Bits<T>(Src).Slice(Src._offset, Src._numel);
+            var d = Typed.Bits<T>(Dst).Slice(Dst._offset, Dst._numel);
+            int outer = Inner * N == 0 ? 0 : s.Length / (Inner * N), o = 0;
+            for (int a = 0; a < outer; a++)
+                foreach (var j in Idx)
+                {
+                    s.Slice((a * N + (int)j) * Inner, Inner).CopyTo(d.Slice(o, Inner));
+                    o += Inner;
+                }
+        }
+    }
+
     public override Tensor?[] Backward(BackwardContext ctx)
     {
         var sizes = ctx.InputSizes(0);
