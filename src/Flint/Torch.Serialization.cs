@@ -47,8 +47,11 @@ public static partial class Torch
     }
 
     /// <summary>Torch.Load, cast: <c>var sd = Torch.Load&lt;OrderedDict&gt;(path)</c>.</summary>
-    public static T Load<T>(string path) => Load(path) is T t ? t
-        : throw new InvalidCastException($"'{path}' holds a {Unpickler.TypeName(Load(path))}, not a {typeof(T).Name}");
+    public static T Load<T>(string path)
+    {
+        var obj = Load(path);
+        return obj is T t ? t : throw new InvalidCastException($"'{path}' holds a {Unpickler.TypeName(obj)}, not a {typeof(T).Name}");
+    }
 
     private static object? LoadSeekable(Stream s, string what)
     {

@@ -222,6 +222,7 @@ public static class SafeTensors
             var t = Tensor.Empty(info.Shape, info.DType);
             s.Position = dataStart + info.Begin;
             s.ReadExactly(t._storage.AsBytes());
+            StorageTypes.NormalizeBools(t._storage);
             result.Add(info.Name, t);
         }
         return result;

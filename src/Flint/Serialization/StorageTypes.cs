@@ -76,4 +76,15 @@ internal static class StorageTypes
         if (elementSize == 1) return;
         for (int i = 0; i + elementSize <= data.Length; i += elementSize) data.Slice(i, elementSize).Reverse();
     }
+
+    /// <summary>
+    /// Makes every byte of a bool storage 0 or 1. A .NET bool with another bit pattern misbehaves (true != true),
+    /// and files are untrusted: PyTorch reads any nonzero byte as True, and so do we.
+    /// </summary>
+    public static void NormalizeBools(Storage s)
+    {
+        if (s.DType != DType.Bool) return;
+        var b = s.AsBytes();
+        for (int i = 0; i < b.Length; i++) if (b[i] > 1) b[i] = 1;
+    }
 }

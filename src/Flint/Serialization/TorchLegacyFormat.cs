@@ -63,6 +63,7 @@ internal static class TorchLegacyFormat
             long numel = r.ReadInt64();
             if (numel != s.Length) throw new InvalidDataException($"{what} is corrupt: storage {key} has {numel} elements in the data section but {s.Length} in its persistent id");
             r.ReadExact(s.AsBytes());
+            StorageTypes.NormalizeBools(s);
         }
         if (keys.Count != roots.Count)
             throw new InvalidDataException($"{what} is corrupt: {roots.Count - keys.Count} storages have no data section (missing data)");

@@ -61,6 +61,7 @@ internal static class TorchZipFormat
             s = Storage.Allocate(pid.DType, (int)pid.Numel);
             zip.Read(entry, s.AsBytes());
             if (bigEndian) StorageTypes.SwapBytes(s.AsBytes(), pid.DType.ElementSize());
+            StorageTypes.NormalizeBools(s);
             storages[pid.Key] = s;
             return s;
         }
