@@ -1,4 +1,4 @@
 using Flint.Cli;
 
-// Flint's command-line program. Until the training job lands, every invocation runs the demo.
-return Demo.Run();
+// Flint's main job: train the seed tutorial's model (and friends) from the command line. See CliApp.
+return CliApp.Run(args, Console.Out, Console.Error, live: !Console.IsOutputRedirected);

@@ -9,9 +9,9 @@ public sealed class Adadelta : Optimizer
 
     public Adadelta(IEnumerable<ParamGroup> groups, double lr = 1.0, double rho = 0.9, double eps = 1e-6, double weightDecay = 0,
         bool? @foreach = null, bool maximize = false)
-        : base(groups, Defaults(lr, rho, eps, weightDecay, @foreach, maximize)) { }
+        : base(groups, MakeDefaults(lr, rho, eps, weightDecay, @foreach, maximize)) { }
 
-    private static ParamGroup Defaults(double lr, double rho, double eps, double wd, bool? @foreach, bool maximize)
+    private static ParamGroup MakeDefaults(double lr, double rho, double eps, double wd, bool? @foreach, bool maximize)
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {PyFormat.Float(lr)}");
         if (rho < 0 || rho > 1) throw new ArgumentException($"Invalid rho value: {PyFormat.Float(rho)}");

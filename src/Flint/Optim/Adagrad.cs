@@ -9,7 +9,7 @@ public sealed class Adagrad : Optimizer
 
     public Adagrad(IEnumerable<ParamGroup> groups, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
         double initialAccumulatorValue = 0, double eps = 1e-10, bool? @foreach = null, bool maximize = false)
-        : base(groups, Defaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, @foreach, maximize))
+        : base(groups, MakeDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, @foreach, maximize))
     {
         foreach (var g in ParamGroups)
             foreach (var p in g.Params)
@@ -22,7 +22,7 @@ public sealed class Adagrad : Optimizer
             }
     }
 
-    private static ParamGroup Defaults(double lr, double lrDecay, double wd, double init, double eps, bool? @foreach, bool maximize)
+    private static ParamGroup MakeDefaults(double lr, double lrDecay, double wd, double init, double eps, bool? @foreach, bool maximize)
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {PyFormat.Float(lr)}");
         if (lrDecay < 0) throw new ArgumentException($"Invalid lr_decay value: {PyFormat.Float(lrDecay)}");

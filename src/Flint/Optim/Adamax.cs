@@ -9,9 +9,9 @@ public sealed class Adamax : Optimizer
 
     public Adamax(IEnumerable<ParamGroup> groups, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, bool? @foreach = null, bool maximize = false)
-        : base(groups, Defaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, @foreach, maximize)) { }
+        : base(groups, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, @foreach, maximize)) { }
 
-    private static ParamGroup Defaults(double lr, (double, double) betas, double eps, double wd, bool? @foreach, bool maximize)
+    private static ParamGroup MakeDefaults(double lr, (double, double) betas, double eps, double wd, bool? @foreach, bool maximize)
     {
         Adam.CheckHyper(lr, betas, eps, wd);
         return new ParamGroup([]) { ["lr"] = lr, ["betas"] = betas, ["eps"] = eps, ["weight_decay"] = Num(wd, true), ["foreach"] = @foreach, ["maximize"] = maximize };

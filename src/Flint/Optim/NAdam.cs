@@ -9,9 +9,9 @@ public sealed class NAdam : Optimizer
 
     public NAdam(IEnumerable<ParamGroup> groups, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, double momentumDecay = 4e-3, bool? @foreach = null)
-        : base(groups, Defaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, momentumDecay, @foreach)) { }
+        : base(groups, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, momentumDecay, @foreach)) { }
 
-    private static ParamGroup Defaults(double lr, (double, double) betas, double eps, double wd, double momentumDecay, bool? @foreach)
+    private static ParamGroup MakeDefaults(double lr, (double, double) betas, double eps, double wd, double momentumDecay, bool? @foreach)
     {
         Adam.CheckHyper(lr, betas, eps, wd);
         if (momentumDecay < 0) throw new ArgumentException($"Invalid momentum_decay value: {PyFormat.Float(momentumDecay)}");

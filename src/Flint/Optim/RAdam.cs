@@ -9,9 +9,9 @@ public sealed class RAdam : Optimizer
 
     public RAdam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, bool? @foreach = null)
-        : base(groups, Defaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, @foreach)) { }
+        : base(groups, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, @foreach)) { }
 
-    private static ParamGroup Defaults(double lr, (double, double) betas, double eps, double wd, bool? @foreach)
+    private static ParamGroup MakeDefaults(double lr, (double, double) betas, double eps, double wd, bool? @foreach)
     {
         Adam.CheckHyper(lr, betas, eps, wd);
         return new ParamGroup([]) { ["lr"] = lr, ["betas"] = betas, ["eps"] = eps, ["weight_decay"] = Num(wd, true), ["foreach"] = @foreach };

@@ -9,9 +9,9 @@ public sealed class RMSprop : Optimizer
 
     public RMSprop(IEnumerable<ParamGroup> groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0,
         double momentum = 0, bool centered = false, bool? @foreach = null, bool maximize = false, bool differentiable = false)
-        : base(groups, Defaults(lr, alpha, eps, weightDecay, momentum, centered, @foreach, maximize, differentiable)) { }
+        : base(groups, MakeDefaults(lr, alpha, eps, weightDecay, momentum, centered, @foreach, maximize, differentiable)) { }
 
-    private static ParamGroup Defaults(double lr, double alpha, double eps, double wd, double momentum, bool centered,
+    private static ParamGroup MakeDefaults(double lr, double alpha, double eps, double wd, double momentum, bool centered,
         bool? @foreach, bool maximize, bool differentiable)
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {PyFormat.Float(lr)}");

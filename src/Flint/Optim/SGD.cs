@@ -9,9 +9,9 @@ public sealed class SGD : Optimizer
 
     public SGD(IEnumerable<ParamGroup> groups, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0,
         bool nesterov = false, bool maximize = false, bool? @foreach = null, bool differentiable = false)
-        : base(groups, Defaults(lr, momentum, dampening, weightDecay, nesterov, maximize, @foreach, differentiable)) { }
+        : base(groups, MakeDefaults(lr, momentum, dampening, weightDecay, nesterov, maximize, @foreach, differentiable)) { }
 
-    private static ParamGroup Defaults(double lr, double momentum, double dampening, double weightDecay, bool nesterov,
+    private static ParamGroup MakeDefaults(double lr, double momentum, double dampening, double weightDecay, bool nesterov,
         bool maximize, bool? @foreach, bool differentiable)
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {PyFormat.Float(lr)}");
