@@ -4,7 +4,9 @@ using Flint.Data;
 
 namespace Flint.Tests.Data;
 
-/// <summary>Samplers, DataLoader and random_split against PyTorch 1.13's orders (tools/fixtures/gen_data.py).</summary>
+/// <summary>Samplers, DataLoader and random_split against PyTorch 1.13's orders (tools/fixtures/gen_data.py).
+/// Seeded cases use the default generator, so the class runs in the non-parallel DefaultGenerator collection.</summary>
+[Collection("DefaultGenerator")]
 public class DataLoaderTests
 {
     private static IEnumerable<JsonElement> Cases(string kind) => Fixture.Load("data").Cases.Where(c => c.GetProperty("kind").GetString() == kind);
