@@ -71,13 +71,22 @@ public static class IndexKernels
             var st = (int[])Self._strides.Clone();
             int ds = Self.Dim == 0 ? 0 : st[Dim], n = Self.Dim == 0 ? 1 : Self._sizes[Dim];
             if (Self.Dim > 0) st[Dim] = 0;
-            var w = new StridedWalker(Index._sizes, (Self.Dim == 0 ? new int[Index.Dim] : st, Self._offset), (Out._strides, Out._offset));
+            var selfStrides = Self.Dim == 0 ? new int[Index.Dim] : st;
+            // Outer dims through the walker; the last dim in a tight loop.
+            int nd = Index.Dim, inner = nd == 0 ? 1 : Index._sizes[nd - 1];
+            int sIn = nd == 0 ? 0 : selfStrides[nd - 1], oIn = nd == 0 ? 0 : Out._strides[nd - 1];
+            var w = new StridedWalker(nd == 0 ? [] : Index._sizes[..^1], (selfStrides, Self._offset), (Out._strides, Out._offset));
             var off = w.Offsets;
-            for (int i = 0; i < w.Count; i++)
+            int i = 0;
+            for (int r = 0; r < w.Count && inner > 0; r++)
             {
-                long j = Idx[i];
-                if ((ulong)j >= (ulong)n) throw OutOfBounds(j, n, Dim);
-                o[off[1]] = s[off[0] + (int)j * ds];
+                int so = off[0], oo = off[1];
+                for (int c = 0; c < inner; c++, i++)
+                {
+                    long j = Idx[i];
+                    if ((ulong)j >= (ulong)n) throw OutOfBounds(j, n, Dim);
+                    o[oo + c * oIn] = s[so + c * sIn + (int)j * ds];
+                }
                 w.Next();
             }
         }
@@ -103,15 +112,24 @@ public static class IndexKernels
             int ds = Self.Dim == 0 ? 0 : st[Dim], n = Self.Dim == 0 ? 1 : Self._sizes[Dim];
             if (Self.Dim > 0) st[Dim] = 0;
             var srcStrides = Src.Dim == 0 ? new int[Index.Dim] : Src._strides;
-            var w = new StridedWalker(Index._sizes, (Self.Dim == 0 ? new int[Index.Dim] : st, Self._offset), (srcStrides, Src._offset));
+            var selfStrides = Self.Dim == 0 ? new int[Index.Dim] : st;
+            int nd = Index.Dim, inner = nd == 0 ? 1 : Index._sizes[nd - 1];
+            int sIn = nd == 0 ? 0 : selfStrides[nd - 1], srcIn = nd == 0 ? 0 : srcStrides[nd - 1];
+            var w = new StridedWalker(nd == 0 ? [] : Index._sizes[..^1], (selfStrides, Self._offset), (srcStrides, Src._offset));
             var off = w.Offsets;
-            for (int i = 0; i < w.Count; i++)
+            int i = 0;
+            var mode = Mode;
+            for (int r = 0; r < w.Count && inner > 0; r++)
             {
-                long j = Idx[i];
-                if ((ulong)j >= (ulong)n) throw OutOfBounds(j, n, Dim);
-                int at = off[0] + (int)j * ds;
-                var v = src[off[1]];
-                s[at] = Mode switch { ScatterMode.Add => Elem.Add(s[at], v), ScatterMode.Multiply => Elem.Mul(s[at], v), _ => v };
+                int so = off[0], ro = off[1];
+                for (int c = 0; c < inner; c++, i++)
+                {
+                    long j = Idx[i];
+                    if ((ulong)j >= (ulong)n) throw OutOfBounds(j, n, Dim);
+                    int at = so + c * sIn + (int)j * ds;
+                    var v = src[ro + c * srcIn];
+                    s[at] = mode switch { ScatterMode.Add => Elem.Add(s[at], v), ScatterMode.Multiply => Elem.Mul(s[at], v), _ => v };
+                }
                 w.Next();
             }
         }

@@ -113,11 +113,18 @@ public static class StridedAccumulate
     private static void Run<T>(Tensor src, Tensor dst) where T : unmanaged
     {
         var s = src.StorageSpan<T>(); var d = dst.StorageSpan<T>();
-        var w = new StridedWalker(dst._sizes, (src._strides, src._offset), (dst._strides, dst._offset));
+        int nd = dst.Dim, inner = nd == 0 ? 1 : dst._sizes[nd - 1];
+        int sIn = nd == 0 ? 0 : src._strides[nd - 1], dIn = nd == 0 ? 0 : dst._strides[nd - 1];
+        var w = new StridedWalker(nd == 0 ? [] : dst._sizes[..^1], (src._strides, src._offset), (dst._strides, dst._offset));
         var off = w.Offsets;
-        for (int i = 0; i < w.Count; i++)
+        for (int r = 0; r < w.Count && inner > 0; r++)
         {
-            d[off[1]] = Elem.Add(d[off[1]], s[off[0]]);
+            int so = off[0], dO = off[1];
+            for (int c = 0; c < inner; c++)
+            {
+                int at = dO + c * dIn;
+                d[at] = Elem.Add(d[at], s[so + c * sIn]);
+            }
             w.Next();
         }
     }
