@@ -313,6 +313,7 @@ internal sealed class Pickler
     {
         if (!_storageKeys.TryGetValue(s, out var key))
         {
+            StorageTypes.CheckByteSize(s.Length, s.DType, "Torch.Save");
             key = Storages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             _storageKeys[s] = key;
             Storages.Add((key, s));

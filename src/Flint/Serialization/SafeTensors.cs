@@ -64,6 +64,7 @@ public static class SafeTensors
             for (int i = 0; i < items.Count; i++)
             {
                 var t = items[i].Value.Detach().Contiguous();
+                StorageTypes.CheckByteSize(t.NumElements, t.DType, "SafeTensors.Save");
                 contiguous[i] = t;
                 long nbytes = t.NumElements * t.DType.ElementSize();
                 w.WriteStartObject(items[i].Key);
@@ -199,7 +200,7 @@ public static class SafeTensors
                 throw new InvalidDataException($"safetensors: {Where()} has an invalid shape entry {d}");
             shape[i++] = (int)x;
             numel *= x;
-            if (numel > int.MaxValue) throw new InvalidDataException($"safetensors: {Where()} is too large ({numel}+ elements)");
+            if (numel * dtype.ElementSize() > int.MaxValue) throw new InvalidDataException($"safetensors: {Where()} is too large ({numel}+ elements; Flint reads at most 2 GiB per tensor)");
         }
         if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
             throw new InvalidDataException($"safetensors: {Where()} has no [begin, end] data_offsets");

@@ -20,6 +20,7 @@ internal readonly record struct StoragePid(DType DType, string Key, string Locat
         string location = pid[3] as string ?? (pid[3] is byte[] lb ? Encoding.ASCII.GetString(lb) : "cpu");
         if (pid[4] is not long numel || numel < 0) throw new InvalidDataException($"{what} is corrupt: storage {key} has an invalid size");
         if (numel > int.MaxValue) throw new InvalidDataException($"storage {key} has {numel} elements, more than Flint supports in one storage");
+        StorageTypes.CheckByteSize(numel, type.DType, what);
         return new StoragePid(type.DType, key, location, numel, pid.Length > 5 ? pid[5] : null);
     }
 }

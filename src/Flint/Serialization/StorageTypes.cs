@@ -87,4 +87,12 @@ internal static class StorageTypes
         var b = s.AsBytes();
         for (int i = 0; i < b.Length; i++) if (b[i] > 1) b[i] = 1;
     }
+
+    /// <summary>Storages are written and read as one byte span, so one storage is limited to 2 GiB.</summary>
+    public static void CheckByteSize(long numel, DType dtype, string what)
+    {
+        long bytes = numel * dtype.ElementSize();
+        if (bytes > int.MaxValue)
+            throw new NotSupportedException($"{what}: a storage of {numel} {dtype.Name()} elements ({bytes} bytes) is larger than the 2 GiB Flint reads or writes as one record");
+    }
 }

@@ -107,17 +107,29 @@ public class CorruptFileTests
         Assert.Contains("truncated", Fails(ZipHelper.Make(records.ToArray())));
     }
 
-    [Fact]
-    public void TensorReachingPastItsStorageIsRefused()
+    /// <summary>_rebuild_tensor_v2(FloatStorage of numel elements, offset, (size,), (1,)) in a zip with an 8-byte data/0.</summary>
+    private static byte[] OneTensor(string numelOp, int offset, int size)
     {
-        // _rebuild_tensor_v2(storage of 2 floats, offset 1, size (4,), stride (1,)): would read out of bounds.
         var pkl = new List<byte> { 0x80, 2 };
         void S(string s) => pkl.AddRange(System.Text.Encoding.Latin1.GetBytes(s));
         void Str(string s) { pkl.Add((byte)'X'); pkl.AddRange(BitConverter.GetBytes(s.Length)); S(s); }
         S("ctorch._utils\n_rebuild_tensor_v2\n(("); Str("storage"); S("ctorch\nFloatStorage\n"); Str("0"); Str("cpu");
-        S("K\u0002tQK\u0001K\u0004\u0085K\u0001\u0085\u0089ccollections\nOrderedDict\n)RtR.");
-        var zip = ZipHelper.WithPickle(pkl.ToArray(), ("archive/data/0", new byte[8]));
-        Assert.Contains("needs 5 elements, but its storage has 2", Fails(zip));
+        S(numelOp + "tQK" + (char)offset + "K" + (char)size + "\u0085K\u0001\u0085\u0089ccollections\nOrderedDict\n)RtR.");
+        return ZipHelper.WithPickle(pkl.ToArray(), ("archive/data/0", new byte[8]));
+    }
+
+    [Fact]
+    public void TensorReachingPastItsStorageIsRefused()
+        => Assert.Contains("needs 5 elements, but its storage has 2", Fails(OneTensor("K\u0002", 1, 4)));
+
+    [Fact]
+    public void HugeStorageClaimsAreCheckedBeforeAllocating()
+    {
+        // 2^28 floats (1 GiB) claimed, 8 bytes present: refused from the record size, nothing allocated.
+        Assert.Contains("needs 268435456 elements", Fails(OneTensor("J\0\0\0\u0010", 0, 2)));
+        // 2^30 floats (4 GiB) is beyond what Flint handles in one storage: a clear NotSupportedException.
+        var e = Assert.Throws<NotSupportedException>(() => ZipHelper.LoadBytes(OneTensor("J\0\0\0\u0040", 0, 2)));
+        Assert.Contains("2 GiB", e.Message);
     }
 }
 

@@ -67,3 +67,26 @@ public class TorchLoadTests
         public override bool CanSeek => false;
     }
 }
+
+/// <summary>What PyTorch 2.x writes and 1.13 does not (the fixture is crafted with the real globals' names).</summary>
+public class PyTorch2FormatTests
+{
+    [Fact]
+    public void RebuildFromTypeV2_ParameterWithState_Size_DType_Device_Set()
+    {
+        var d = Torch.Load<OrderedDict>(CheckpointExpect.PathOf("pytorch2_style.pt"));
+        var t = Assert.IsType<Tensor>(d["from_type"]);     // _rebuild_from_type_v2 over a 7-argument _rebuild_tensor_v2
+        Assert.Equal(new long[] { 3, 2 }, t.Shape);
+        Assert.Equal(new long[] { 1, 3 }, t.Stride());
+        Assert.Equal(new float[] { 0, 3, 1, 4, 2, 5 }, t.ToArray<float>());
+        var p = Assert.IsType<Flint.NN.Parameter>(d["param_state"]);
+        Assert.True(p.RequiresGrad);
+        Assert.Equal(3, p.StorageOffset);
+        Assert.True(p.SharesStorageWith(t));
+        Assert.Equal(new object?[] { 2L, 3L }, d["size"]);
+        Assert.Equal(DType.Float16, d["dtype"]);
+        Assert.Equal("cpu", d["device"]);
+        var set = Assert.IsType<HashSet<object?>>(d["set"]);
+        Assert.True(set.SetEquals(new object?[] { 1L, 2L }));
+    }
+}
