@@ -10,6 +10,8 @@ if (args.Length > 0 && args[0] == OpenBlas.ChildFlag) return OpenBlas.ChildMain(
 IWorkload[] workloads =
 [
     new W1Gemm(),
+    new W3MnistMlp(),
+    new W4LeNet(),
     new W6PointwiseChain(),
     new W7OpOverhead(),
     new W8InferenceMlp(),
