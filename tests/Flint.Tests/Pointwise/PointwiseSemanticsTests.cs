@@ -137,3 +137,37 @@ public class PointwiseSemanticsTests
         }
     }
 }
+
+public class VectorizedActivationEdgeTests
+{
+    [Fact]
+    public void ExtremeAndNonFiniteInputsOnTheVectorPath()
+    {
+        // 16 elements: every value goes through the Vector256 kernels (float32), not the scalar tail
+        float[] v = [-1000, -100, -88.5f, -20, -1e-30f, 0, 1e-30f, 20, 88.5f, 100, 1000, float.NegativeInfinity, float.PositiveInfinity, float.NaN, -3, 3];
+        var x = Torch.Tensor(v);
+        var s = x.Sigmoid().ToArray<float>();
+        var g = x.Gelu().ToArray<float>();
+        var si = x.Silu().ToArray<float>();
+        var gt = x.Gelu("tanh").ToArray<float>();
+        for (int i = 0; i < v.Length; i++)
+        {
+            double d = v[i];
+            double es = double.IsNaN(d) ? double.NaN : 1 / (1 + Math.Exp(-d));
+            // as torch 1.13: x·(something → 0) is NaN at −inf for gelu and silu, +inf stays +inf
+            double inf = double.IsNegativeInfinity(d) ? double.NaN : d;
+            double eg = double.IsNaN(d) || double.IsInfinity(d) ? inf : 0.5 * d * Flint.Kernels.Cpu.SpecialFunctions.Erfc(-d / Math.Sqrt(2));
+            Check(es, s[i], $"sigmoid({d})");
+            Check(eg, g[i], $"gelu({d})");
+            Check(double.IsNaN(d) || double.IsInfinity(d) ? inf : d * es, si[i], $"silu({d})");
+            Check(double.IsNaN(d) || double.IsInfinity(d) ? inf : 0.5 * d * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (d + 0.044715 * d * d * d))), gt[i], $"gelu_tanh({d})");
+        }
+    }
+
+    private static void Check(double expected, float actual, string what)
+    {
+        if (double.IsNaN(expected)) { Assert.True(float.IsNaN(actual), what); return; }
+        if (double.IsInfinity(expected)) { Assert.Equal(expected, (double)actual); return; }
+        Assert.True(Math.Abs(expected - actual) <= 1e-6 + 2e-6 * Math.Abs(expected), $"{what}: expected {expected}, got {actual}");
+    }
+}
