@@ -10,6 +10,7 @@ if (args.Length > 0 && args[0] == OpenBlas.ChildFlag) return OpenBlas.ChildMain(
 IWorkload[] workloads =
 [
     new W1Gemm(),
+    new W2IrisMlp(),
     new W3MnistMlp(),
     new W4LeNet(),
     new W6PointwiseChain(),
