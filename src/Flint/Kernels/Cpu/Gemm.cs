@@ -86,7 +86,7 @@ public static unsafe class Gemm
     static bool TrySmall<T>(in GemmArgs<T> g) where T : unmanaged, INumber<T>
     {
         if (SmallMode == GemmSmallMode.Never) return false;
-        if (!GemmSmall<T>.Supports(g.CsA, g.RsB, g.CsB, g.CsC)) return false;
+        if (!GemmSmall<T>.Supports(g.N, g.K, g.CsA, g.RsB, g.CsB, g.CsC)) return false;
         long work = (long)g.M * g.N * g.K;
         bool take = SmallMode == GemmSmallMode.Always || work <= SmallThreshold || g.M == 1;
         if (!take) return false;

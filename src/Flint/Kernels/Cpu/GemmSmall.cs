@@ -12,15 +12,29 @@ namespace Flint.Kernels.Cpu;
 /// </summary>
 internal static unsafe class GemmSmall<T> where T : unmanaged, INumber<T>
 {
-    /// <summary>True when one of the vectorised layouts applies.</summary>
-    public static bool Supports(nint csA, nint rsB, nint csB, nint csC)
-        => (csB == 1 && csC == 1) || (csA == 1 && rsB == 1);
+    /// <summary>Most elements of B copied to the stack for the row form (16 KiB of floats).</summary>
+    const int SmallCopy = 4096;
+
+    /// <summary>True when one of the vectorised layouts applies (tiny B in any layout is copied into one).</summary>
+    public static bool Supports(int n, int k, nint csA, nint rsB, nint csB, nint csC)
+        => (csB == 1 && csC == 1) || (csA == 1 && rsB == 1) || (csC == 1 && (long)k * n <= SmallCopy);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int m, int j0, int j1, int k, T alpha, T* a, nint rsA, nint csA,
         T* b, nint rsB, nint csB, T beta, T* c, nint rsC, nint csC)
     {
-        if (csB == 1 && csC == 1 && !(csA == 1 && rsB == 1 && k >= 4 * Vector<T>.Count)) RowsAxpy(m, j0, j1, k, alpha, a, rsA, csA, b, rsB, beta, c, rsC);
+        bool dotsFit = csA == 1 && rsB == 1 && k >= 2 * Vector<T>.Count;
+        if (csB == 1 && csC == 1 && !dotsFit) RowsAxpy(m, j0, j1, k, alpha, a, rsA, csA, b, rsB, beta, c, rsC);
+        else if (csC == 1 && !dotsFit && (long)k * (j1 - j0) <= SmallCopy)
+        {
+            // Short dot products vectorise badly (k = 4 in a tiny MLP): copy the few B values
+            // row-major onto the stack and use the row form instead.
+            int w = j1 - j0;
+            T* bt = stackalloc T[k * w];
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < w; j++) bt[p * w + j] = b[p * rsB + (j0 + j) * csB];
+            RowsAxpy(m, 0, w, k, alpha, a, rsA, csA, bt, w, beta, c + j0, rsC);
+        }
         else if (csA == 1 && rsB == 1) Dots(m, j0, j1, k, alpha, a, rsA, b, csB, beta, c, rsC, csC);
         else Naive(m, j0, j1, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, rsC, csC);
     }
