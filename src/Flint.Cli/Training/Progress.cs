@@ -39,10 +39,16 @@ public sealed class Progress
             long now = _clock.ElapsedMilliseconds;
             if (epoch != _last && now - _lastDraw < 50) return;
             _lastDraw = now;
-            const int width = 24;
+            const int width = 20;
             int filled = (int)Math.Round(width * (double)done / total);
             string bar = "[" + new string('#', filled) + new string('.', width - filled) + "] ";
-            string line = bar + stats + (epoch == _last ? "" : string.Format(CultureInfo.InvariantCulture, "  eta {0:0.0}s", eta));
+            string compact = string.Format(CultureInfo.InvariantCulture,
+                "{0}/{1} loss {2:0.0000} acc {3:0.000}/{4:0.000} (train/test) {5:0} it/s",
+                epoch, _last, loss, trainAcc, testAcc, _steps / secs);
+            string line = bar + compact + (epoch == _last ? "" : string.Format(CultureInfo.InvariantCulture, " eta {0:0.0}s", eta));
+            // never wrap: a wrapped line cannot be redrawn with \r
+            int cols = TerminalWidth();
+            if (cols > 10 && line.Length > cols - 1) line = line[..(cols - 1)];
             _out.Write("\r" + line.PadRight(_lastLineLength));
             _lastLineLength = line.Length;
             if (epoch == _last) _out.WriteLine();
@@ -56,4 +62,11 @@ public sealed class Progress
     }
 
     public double Seconds => _clock.Elapsed.TotalSeconds;
+
+    private static int TerminalWidth()
+    {
+        try { return Console.IsOutputRedirected ? 0 : Console.WindowWidth; }
+        catch (IOException) { return 0; }
+        catch (PlatformNotSupportedException) { return 0; }
+    }
 }
