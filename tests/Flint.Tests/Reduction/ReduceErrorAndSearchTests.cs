@@ -114,4 +114,43 @@ public class ReduceErrorAndSearchTests
             TensorAssert.Close(x.Softmax(d).Log(), x.LogSoftmax(d), 1e-5, 1e-5);
         }
     }
+
+    [Fact]
+    public void ArgmaxOfLongRowsFindsTheFirstExtremeAndTheFirstNaN()
+    {
+        // rows of 100: the vectorized two-pass path (extreme, then first position)
+        var d = new double[3 * 100];
+        var r = new System.Random(7);
+        for (int i = 0; i < d.Length; i++) d[i] = Math.Round(r.NextDouble() * 10); // many ties
+        d[100 + 61] = double.NaN; d[100 + 80] = double.NaN;
+        d[200 + 99] = 50; // the max in the scalar tail
+        foreach (var dt in new[] { DType.Float32, DType.Float64 })
+        {
+            var x = Torch.Tensor(d, [3, 100], dt);
+            var (v, i) = x.Max(1);
+            var (vn, inn) = x.Min(1);
+            for (int row = 0; row < 3; row++)
+            {
+                var line = d.AsSpan(row * 100, 100);
+                int firstNaN = line.IndexOf(double.NaN);
+                double mx = double.MinValue, mn = double.MaxValue; int imx = 0, imn = 0;
+                for (int j = 0; j < 100; j++) { if (line[j] > mx) { mx = line[j]; imx = j; } if (line[j] < mn) { mn = line[j]; imn = j; } }
+                Assert.Equal(firstNaN >= 0 ? firstNaN : imx, i.ToArray<long>()[row]);
+                Assert.Equal(firstNaN >= 0 ? firstNaN : imn, inn.ToArray<long>()[row]);
+                Assert.Equal(firstNaN >= 0 ? double.NaN : mx, v.Double().ToArray<double>()[row]);
+                Assert.Equal(firstNaN >= 0 ? double.NaN : mn, vn.Double().ToArray<double>()[row]);
+            }
+            Assert.Equal(x.Argmax(1).ToArray<long>(), i.ToArray<long>());
+        }
+    }
+
+    [Fact]
+    public void StdOfConstantRowsHasZeroGradientAsInPyTorch()
+    {
+        var x = Torch.Tensor(new[,] { { 2.0, 2.0, 2.0 }, { 1.0, 2.0, 4.0 } }, DType.Float64).RequiresGrad_();
+        x.Std(1).Sum().Backward();
+        var g = x.Grad!.ToArray<double>();
+        Assert.Equal(new[] { 0.0, 0.0, 0.0 }, g[..3]);
+        Assert.All(g[3..], v => Assert.True(double.IsFinite(v) && v != 0));
+    }
 }

@@ -76,4 +76,24 @@ public class ReduceGradCheckTests
         y.Max(0).Values.Backward();
         Assert.Equal(new[] { 0, 1.0, 0, 0 }, y.Grad!.ToArray<double>()); // max with dim: the first index takes it all
     }
+
+    [Fact]
+    public void SoftmaxBackwardIsItselfDifferentiable()
+    {
+        // the fused _softmax_backward_data: gradcheck it in both inputs (grad and output) through a softmax
+        var x = X(11, 3, 5);
+        var g = X(12, 3, 5);
+        foreach (var log in new[] { false, true })
+        {
+            Func<Tensor[], Tensor> f = a =>
+            {
+                using var _ = Torch.EnableGrad(); // gradcheck's finite differences run under no_grad
+                var xi = a[0].RequiresGrad ? a[0] : a[0].Detach().RequiresGrad_();
+                var y = log ? xi.LogSoftmax(1) : xi.Softmax(1);
+                return Torch.Autograd.Grad(y, [xi], a[1], createGraph: true)[0]!;
+            };
+            Assert.True(Torch.Autograd.GradCheck(f, [x, g]));
+            Assert.Equal(log ? "LogSoftmaxBackwardDataBackward0" : "SoftmaxBackwardDataBackward0", f([x, g]).GradFn!.Name);
+        }
+    }
 }

@@ -183,41 +183,29 @@ public static unsafe class Reduce
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end)
         {
+            // the block of outputs stays in L1 while the reduced rows stream through it, one contiguous run each
             int n = L.RowLength, rs = L.RowStride, w = Vector256<T>.Count;
+            bool vec = Vector256.IsHardwareAccelerated;
             for (int u = start; u < end; u++)
             {
                 int o = u / Blocks, j0 = (u % Blocks) * Block, j1 = Math.Min(L.InnerCount, j0 + Block);
                 T* src = X + L.OuterOffset(o);
                 T* dst = Y + (long)o * L.InnerCount;
-                int j = j0;
-                if (Vector256.IsHardwareAccelerated)
+                for (int j = j0; j < j1; j++) dst[j] = src[j];
+                for (int k = 1; k < n; k++)
                 {
-                    var id = Vector256.Create(R.Identity);
-                    for (; j <= j1 - 2 * w; j += 2 * w)
+                    T* p = src + (long)k * rs;
+                    int j = j0;
+                    if (vec)
                     {
-                        Vector256<T> a0 = id, a1 = id;
-                        T* p = src + j;
-                        for (int k = 0; k < n; k++, p += rs)
+                        for (; j <= j1 - 2 * w; j += 2 * w)
                         {
-                            a0 = R.Combine(a0, Vector256.Load(p));
-                            a1 = R.Combine(a1, Vector256.Load(p + w));
+                            R.Combine(Vector256.Load(dst + j), Vector256.Load(p + j)).Store(dst + j);
+                            R.Combine(Vector256.Load(dst + j + w), Vector256.Load(p + j + w)).Store(dst + j + w);
                         }
-                        a0.Store(dst + j); a1.Store(dst + j + w);
+                        for (; j <= j1 - w; j += w) R.Combine(Vector256.Load(dst + j), Vector256.Load(p + j)).Store(dst + j);
                     }
-                    for (; j <= j1 - w; j += w)
-                    {
-                        Vector256<T> a0 = id;
-                        T* p = src + j;
-                        for (int k = 0; k < n; k++, p += rs) a0 = R.Combine(a0, Vector256.Load(p));
-                        a0.Store(dst + j);
-                    }
-                }
-                for (; j < j1; j++)
-                {
-                    T acc = R.Identity;
-                    T* p = src + j;
-                    for (int k = 0; k < n; k++, p += rs) acc = R.Combine(acc, *p);
-                    dst[j] = acc;
+                    for (; j < j1; j++) dst[j] = R.Combine(dst[j], p[j]);
                 }
             }
         }

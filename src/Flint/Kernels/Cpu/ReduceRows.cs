@@ -20,8 +20,17 @@ public static class ReduceRows
 {
     /// <summary>Max (or min) value and the index of its first occurrence; the first NaN wins, as in PyTorch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static (T value, int index) ArgExtreme<T>(ReadOnlySpan<T> row, bool max) where T : unmanaged, INumber<T>
+    public static unsafe (T value, int index) ArgExtreme<T>(ReadOnlySpan<T> row, bool max) where T : unmanaged, INumber<T>
     {
+        if ((typeof(T) == typeof(float) || typeof(T) == typeof(double)) && row.Length >= 32 && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            // two vector passes: the (NaN-propagating) extreme, then the first position holding it
+            fixed (T* p = row)
+            {
+                T ext = max ? Reduce.Row(p, row.Length, new MaxReducer<T>()) : Reduce.Row(p, row.Length, new MinReducer<T>());
+                return (ext, FirstIndexOf(p, row.Length, ext));
+            }
+        }
         T best = row[0]; int bi = 0;
         if (T.IsNaN(best)) return (best, 0);
         for (int i = 1; i < row.Length; i++)
@@ -76,5 +85,22 @@ public static class ReduceRows
         double acc = 0;
         foreach (var v in row) acc += Math.Pow(Math.Abs(v), p);
         return Math.Pow(acc, 1 / p);
+    }
+
+    /// <summary>The first index of v (of a NaN when v is NaN), scanning a vector at a time.</summary>
+    private static unsafe int FirstIndexOf<T>(T* p, int n, T v) where T : unmanaged, INumber<T>
+    {
+        bool nan = T.IsNaN(v);
+        var vv = System.Runtime.Intrinsics.Vector256.Create(v);
+        int w = System.Runtime.Intrinsics.Vector256<T>.Count, i = 0;
+        for (; i <= n - w; i += w)
+        {
+            var x = System.Runtime.Intrinsics.Vector256.Load(p + i);
+            var m = nan ? ~System.Runtime.Intrinsics.Vector256.Equals(x, x) : System.Runtime.Intrinsics.Vector256.Equals(x, vv);
+            uint bits = System.Runtime.Intrinsics.Vector256.ExtractMostSignificantBits(m);
+            if (bits != 0) return i + BitOperations.TrailingZeroCount(bits);
+        }
+        for (; i < n; i++) if (nan ? T.IsNaN(p[i]) : p[i] == v) return i;
+        return 0;
     }
 }

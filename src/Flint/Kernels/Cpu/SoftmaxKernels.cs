@@ -34,9 +34,16 @@ public static class SoftmaxKernels
     {
         T max = TensorPrimitives.Max(x);
         if (T.IsInfinity(max) && max < T.Zero) max = T.Zero; // a row of -inf: exp(-inf - 0) = 0, sum 0 → NaN as in PyTorch
-        TensorPrimitives.Subtract(x, max, y);
-        TensorPrimitives.Exp(y, y);
-        T sum = TensorPrimitives.Sum(y);
+        T sum;
+        if (typeof(T) == typeof(float) && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            sum = (T)(object)SoftmaxExp.ExpShiftSum(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), (float)(object)max,
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(y));
+        else
+        {
+            TensorPrimitives.Subtract(x, max, y);
+            TensorPrimitives.Exp(y, y);
+            sum = TensorPrimitives.Sum(y);
+        }
         // log_softmax = x - (max + log Σ exp(x - max)): y held the exps only to sum them
         if (log) TensorPrimitives.Subtract(x, max + T.Log(sum), y);
         else TensorPrimitives.Multiply(y, T.One / sum, y);
@@ -53,6 +60,11 @@ public static class SoftmaxKernels
         for (int k = 0; k < n; k++)
         {
             var yk = y.Slice(k * inner, inner);
+            if (typeof(T) == typeof(float) && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                SoftmaxExp.ExpShiftAccumulate(F(x.Slice(k * inner, inner)), F(max), F(yk), F(sum));
+                continue;
+            }
             TensorPrimitives.Subtract(x.Slice(k * inner, inner), max, yk);
             TensorPrimitives.Exp(yk, yk);
             TensorPrimitives.Add(sum, yk, sum);
@@ -68,5 +80,52 @@ public static class SoftmaxKernels
             TensorPrimitives.Reciprocal(sum, sum);
             for (int k = 0; k < n; k++) TensorPrimitives.Multiply(y.Slice(k * inner, inner), sum, y.Slice(k * inner, inner));
         }
+    }
+
+    private static Span<float> F<T>(Span<T> s) where T : unmanaged => System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(s);
+    private static ReadOnlySpan<float> F<T>(ReadOnlySpan<T> s) where T : unmanaged => System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(s);
+}
+
+/// <summary>
+/// The softmax backward over [outer, n, inner] blocks, given the output y and its gradient g:
+/// softmax gi = y·(g − Σ g·y), log_softmax gi = g − exp(y)·Σ g (sums along the softmax dim).
+/// </summary>
+public static class SoftmaxBackwardKernels
+{
+    public static void Run<T>(ReadOnlyMemory<T> g, ReadOnlyMemory<T> y, Memory<T> gi, int outer, int n, int inner, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>
+    {
+        if (n == 0 || outer == 0 || inner == 0) return;
+        RowLoop.For(outer, n * inner, (s, e) =>
+        {
+            var acc = new T[inner]; var tmp = new T[inner];
+            var gs = g.Span; var ys = y.Span; var os = gi.Span;
+            for (int o = s; o < e; o++)
+            {
+                int b = o * n * inner;
+                Array.Clear(acc);
+                for (int k = 0; k < n; k++)
+                {
+                    var gk = gs.Slice(b + k * inner, inner);
+                    if (log) TensorPrimitives.Add(acc, gk, acc);
+                    else { TensorPrimitives.Multiply(gk, ys.Slice(b + k * inner, inner), tmp); TensorPrimitives.Add(acc, tmp, acc); }
+                }
+                for (int k = 0; k < n; k++)
+                {
+                    var gk = gs.Slice(b + k * inner, inner); var yk = ys.Slice(b + k * inner, inner); var ok = os.Slice(b + k * inner, inner);
+                    if (log)
+                    {
+                        TensorPrimitives.Exp(yk, ok);
+                        TensorPrimitives.Multiply(ok, acc, ok);
+                        TensorPrimitives.Subtract(gk, ok, ok);
+                    }
+                    else
+                    {
+                        TensorPrimitives.Subtract(gk, acc, ok);
+                        TensorPrimitives.Multiply(ok, yk, ok);
+                    }
+                }
+            }
+        });
     }
 }

@@ -129,7 +129,8 @@ public sealed class VarOp(int[]? dims, double correction, bool keepdim, bool std
         if (ctx.GradOrNull(0) is { } g)
         {
             // d var / dx = 2 (x - mean) / (N - correction); d std = d var / (2 std)
-            if (std) g = g / (ctx.Output(0) * 2.0);
+            // where std is 0 every element equals the mean and PyTorch's gradient is 0: a safe denominator gives that
+            if (std) { var sd = ctx.Output(0); g = g / ((sd + ReduceMasks.ZeroMask(sd)) * 2.0); }
             var centered = x - x.Mean(dims ?? AllDims(sizes.Length), keepdim: true);
             gx = ReductionPlan.ExpandGrad(g, sizes, dims, keepdim) * centered * (2.0 / (n - correction));
         }

@@ -36,10 +36,55 @@ public sealed class SoftmaxOp(int dim, bool log) : Op
     }
 
     public override Tensor?[] Backward(BackwardContext ctx)
+        => [Dispatcher.Call1(new SoftmaxBackwardOp(dim, log), [ctx.Grad(), ctx.Output(0)])];
+}
+
+/// <summary>
+/// aten::_softmax_backward_data / _log_softmax_backward_data (inputs: grad_output, output): one fused kernel for the
+/// backward of training's hottest op. Its own derivative (double backward) is written with tensor ops.
+/// </summary>
+public sealed class SoftmaxBackwardOp(int dim, bool log) : Op
+{
+    public override string Name => log ? "_log_softmax_backward_data" : "_softmax_backward_data";
+    public override string FormatAttributes() => $"dim={dim}";
+    public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[1])];
+
+    public override Tensor[] Forward(Tensor[] x)
     {
-        var g = ctx.Grad(); var y = ctx.Output(0);
-        if (log) return [g - y.Exp() * g.Sum(dim, keepdim: true)];
-        var gy = g * y;
-        return [gy - y * gy.Sum(dim, keepdim: true)];
+        var y = x[1];
+        int d = ShapeUtil.WrapDim(dim, y.Dim);
+        var t = y.DType;
+        var ct = t == DType.Float64 ? DType.Float64 : DType.Float32;
+        var gc = x[0].ContiguousRaw().CastRaw(ct); var yc = y.ContiguousRaw().CastRaw(ct);
+        var (outer, n, inner) = IndexGrad.Split(y._sizes, y.Dim == 0 ? 0 : d);
+        var r = Tensor.Empty(y._sizes, ct);
+        if (ct == DType.Float32)
+            SoftmaxBackwardKernels.Run<float>(Mem<float>(gc), Mem<float>(yc), ((Storage<float>)r._storage).Memory, outer, n, inner, log);
+        else
+            SoftmaxBackwardKernels.Run<double>(Mem<double>(gc), Mem<double>(yc), ((Storage<double>)r._storage).Memory, outer, n, inner, log);
+        return [r.CastRaw(t)];
+    }
+
+    private static ReadOnlyMemory<T> Mem<T>(Tensor t) where T : unmanaged => ((Storage<T>)t._storage).Memory.Slice(t._offset, t._numel);
+
+    public override Tensor?[] Backward(BackwardContext ctx)
+    {
+        // gi = y·(g − Σ g·y)  ⇒  dg = y·(u − Σ u·y),  dy = u·(g − Σ g·y) − g·Σ u·y
+        // gi = g − exp(y)·Σ g ⇒  dg = u − Σ u·exp(y), dy = −u·exp(y)·Σ g
+        var u = ctx.Grad(); var g = ctx.Input(0); var y = ctx.Input(1);
+        Tensor? dg = null, dy = null;
+        if (log)
+        {
+            var ey = y.Exp();
+            if (ctx.NeedsInputGrad(0)) dg = u - (u * ey).Sum(dim, keepdim: true);
+            if (ctx.NeedsInputGrad(1)) dy = -(u * ey * g.Sum(dim, keepdim: true));
+        }
+        else
+        {
+            var uy = (u * y).Sum(dim, keepdim: true);
+            if (ctx.NeedsInputGrad(0)) dg = y * (u - uy);
+            if (ctx.NeedsInputGrad(1)) dy = u * (g - (g * y).Sum(dim, keepdim: true)) - g * uy;
+        }
+        return [dg, dy];
     }
 }
