@@ -21,6 +21,24 @@ public class DataLoader<T, TBatch> : IEnumerable<TBatch>
     public IEnumerable<long[]> BatchSampler { get; }
     private readonly Func<IReadOnlyList<T>, TBatch> _collate;
     private readonly Func<long[], TBatch>? _fastFetch;
+    private readonly IterableDataset<T>? _iterable;
+
+    /// <summary>
+    /// A loader over an iterable-style data set: consecutive items are collated into batches of batchSize (the last
+    /// one shorter unless dropLast). There is no sampler, so shuffle, sampler and batchSampler do not apply.
+    /// </summary>
+    public DataLoader(IterableDataset<T> dataset, int batchSize = 1, Func<IReadOnlyList<T>, TBatch>? collateFn = null, bool dropLast = false)
+    {
+        if (batchSize <= 0) throw new ArgumentException($"batch_size should be a positive integer value, but got batch_size={batchSize}");
+        _iterable = dataset;
+        Dataset = null!;
+        BatchSize = batchSize;
+        DropLast = dropLast;
+        PrefetchFactor = 2;
+        Sampler = Array.Empty<long>();
+        BatchSampler = Array.Empty<long[]>();
+        _collate = collateFn ?? DefaultCollate;
+    }
 
     public DataLoader(Dataset<T> dataset, int batchSize = 1, bool shuffle = false, IEnumerable<long>? sampler = null,
         IEnumerable<long[]>? batchSampler = null, int numWorkers = 0, Func<IReadOnlyList<T>, TBatch>? collateFn = null,
@@ -57,7 +75,9 @@ public class DataLoader<T, TBatch> : IEnumerable<TBatch>
     }
 
     /// <summary>The number of batches in a pass.</summary>
-    public long Count => BatchSampler is BatchSampler bs ? bs.Count : BatchSampler.LongCount();
+    public long Count => _iterable != null
+        ? throw new InvalidOperationException("a DataLoader over an IterableDataset has no length")
+        : BatchSampler is BatchSampler bs ? bs.Count : BatchSampler.LongCount();
 
     private TBatch Fetch(long[] indices)
     {
@@ -69,10 +89,22 @@ public class DataLoader<T, TBatch> : IEnumerable<TBatch>
 
     public IEnumerator<TBatch> GetEnumerator()
     {
+        if (_iterable != null) return Iterate();
         // PyTorch's _BaseDataLoaderIter draws its base seed (for worker seeding) before the sampler starts.
         Span<long> baseSeed = stackalloc long[1];
         (Generator ?? Flint.Generator.Default).RandomFull(baseSeed);
         return NumWorkers == 0 ? Serial() : Prefetching();
+    }
+
+    private IEnumerator<TBatch> Iterate()
+    {
+        var items = new List<T>(BatchSize!.Value);
+        foreach (var item in _iterable!)
+        {
+            items.Add(item);
+            if (items.Count == BatchSize) { yield return _collate(items.ToArray()); items.Clear(); }
+        }
+        if (items.Count > 0 && !DropLast) yield return _collate(items.ToArray());
     }
 
     private IEnumerator<TBatch> Serial()
@@ -119,6 +151,9 @@ public class DataLoader<T, TBatch> : IEnumerable<TBatch>
 /// <summary>A DataLoader whose batches have the item type (Tensor, Tensor[] …), collated by the default collate.</summary>
 public class DataLoader<T> : DataLoader<T, T>
 {
+    public DataLoader(IterableDataset<T> dataset, int batchSize = 1, Func<IReadOnlyList<T>, T>? collateFn = null, bool dropLast = false)
+        : base(dataset, batchSize, collateFn, dropLast) { }
+
     public DataLoader(Dataset<T> dataset, int batchSize = 1, bool shuffle = false, IEnumerable<long>? sampler = null,
         IEnumerable<long[]>? batchSampler = null, int numWorkers = 0, Func<IReadOnlyList<T>, T>? collateFn = null,
         bool dropLast = false, Generator? generator = null, int prefetchFactor = 2)

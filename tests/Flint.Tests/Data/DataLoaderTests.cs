@@ -147,6 +147,20 @@ public class DataLoaderTests
         }
     }
 
+    private sealed class Counter(int n) : IterableDataset<Tensor>
+    {
+        public override IEnumerator<Tensor> GetEnumerator() { for (int i = 0; i < n; i++) yield return Torch.ScalarTensor((long)i); }
+    }
+
+    [Fact]
+    public void IterableDatasetBatchesConsecutiveItems()
+    {
+        var batches = new DataLoader<Tensor>(new Counter(7), batchSize: 3).Select(b => b.ToArray<long>()).ToList();
+        Assert.Equal(new[] { new long[] { 0, 1, 2 }, [3, 4, 5], [6] }, batches);
+        Assert.Equal(2, new DataLoader<Tensor>(new Counter(7), batchSize: 3, dropLast: true).Count());
+        Assert.Throws<InvalidOperationException>(() => new DataLoader<Tensor>(new Counter(7), batchSize: 3).Count);
+    }
+
     [Fact]
     public void ConcatAndSubset()
     {
