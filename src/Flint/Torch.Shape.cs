@@ -63,6 +63,10 @@ public static partial class Torch
     public static Tensor IndexFill(Tensor x, int dim, Tensor index, Scalar value) => x.IndexFill(dim, index, value);
     public static Tensor IndexPut(Tensor x, Tensor?[] indices, Tensor values, bool accumulate = false) => x.IndexPut(indices, values, accumulate);
 
+    /// <summary>torch.set_printoptions (profile "default", "short" or "full").</summary>
+    public static void SetPrintoptions(int? precision = null, int? threshold = null, int? edgeitems = null, int? linewidth = null, bool? sciMode = null, string? profile = null)
+        => TensorFormatter.SetPrintOptions(precision, threshold, edgeitems, linewidth, sciMode, profile);
+
     public static Tensor Atleast1d(Tensor x) => x.Dim == 0 ? x.Reshape(1) : x;
     public static Tensor Atleast2d(Tensor x) => x.Dim switch { 0 => x.Reshape(1, 1), 1 => x.Unsqueeze(0), _ => x };
     public static Tensor Atleast3d(Tensor x) => x.Dim switch { 0 => x.Reshape(1, 1, 1), 1 => x.Unsqueeze(0).Unsqueeze(-1), 2 => x.Unsqueeze(-1), _ => x };

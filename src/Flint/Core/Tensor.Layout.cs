@@ -99,7 +99,8 @@ public partial class Tensor
     public Tensor Clone() => Dispatcher.Call1(CloneOp.Instance, [this]);
 
     /// <summary>A tensor sharing storage (and version counter) with this one, outside the autograd graph.</summary>
-    public Tensor Detach() => new(_storage, _offset, _sizes, _strides) { _base = _base };
+    /// <remarks>Like PyTorch's, its _base is None: in-place writes to it never rewrite another tensor's history.</remarks>
+    public Tensor Detach() => new(_storage, _offset, _sizes, _strides);
 
     public Tensor Detach_()
     {

@@ -3,6 +3,7 @@ using Flint;
 namespace Flint.Tests.Printing;
 
 /// <summary>ToString() against PyTorch's repr() (Fixtures/print.json, tools/fixtures/gen_print.py).</summary>
+[Collection("print options")] // PrintOptionTests changes the global options
 public class PrintFixtureTests
 {
     public static IEnumerable<object[]> Cases() => Enumerable.Range(0, Fixture.Load("print").Cases.Count).Select(i => new object[] { i });
@@ -22,5 +23,26 @@ public class PrintFixtureTests
             _ => x,
         };
         Assert.Equal(c.GetProperty("repr").GetString(), y.ToString());
+    }
+}
+
+[Collection("print options")]
+public class PrintOptionTests
+{
+    [Fact]
+    public void PrintOptionsChangePrecisionAndRestore()
+    {
+        lock (typeof(TensorFormatter))
+        {
+            try
+            {
+                Torch.SetPrintoptions(precision: 2);
+                Assert.Equal("tensor([0.12, 2.50])", Torch.Tensor(new[] { 0.123f, 2.5f }).ToString());
+                Torch.SetPrintoptions(sciMode: true);
+                Assert.Equal("tensor([1.23e-01, 2.50e+00])", Torch.Tensor(new[] { 0.123f, 2.5f }).ToString());
+            }
+            finally { Torch.SetPrintoptions(profile: "default"); }
+            Assert.Equal("tensor([0.1230, 2.5000])", Torch.Tensor(new[] { 0.123f, 2.5f }).ToString());
+        }
     }
 }
