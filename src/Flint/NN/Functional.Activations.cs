@@ -75,17 +75,8 @@ public static partial class Functional
         return Torch.Where(input.Ge(0), input, w * input);
     }
 
-    public static Tensor Softmax(Tensor input, int dim, DType? dtype = null)
-    {
-        if (dtype is { } d) input = input.To(d);
-        return Dispatcher.Call1(new SoftmaxOp(input.Dim == 0 ? 0 : ShapeUtil.WrapDim(dim, input.Dim), false), [input]);
-    }
-
-    public static Tensor LogSoftmax(Tensor input, int dim, DType? dtype = null)
-    {
-        if (dtype is { } d) input = input.To(d);
-        return Dispatcher.Call1(new SoftmaxOp(input.Dim == 0 ? 0 : ShapeUtil.WrapDim(dim, input.Dim), true), [input]);
-    }
+    public static Tensor Softmax(Tensor input, int dim, DType? dtype = null) => input.Softmax(dim, dtype);
+    public static Tensor LogSoftmax(Tensor input, int dim, DType? dtype = null) => input.LogSoftmax(dim, dtype);
 
     /// <summary>softmin(x) = softmax(−x).</summary>
     public static Tensor Softmin(Tensor input, int dim, DType? dtype = null)

@@ -40,3 +40,96 @@ public static partial class Functional
         return dtype == DType.Float32 ? f : f.CastRaw(dtype);
     }
 }
+
+public static partial class Functional
+{
+    /// <summary>One keep/drop draw per (sample, channel), broadcast over the remaining dims.</summary>
+    private static int[] FeatureNoiseShape(Tensor input)
+    {
+        var s = new int[input.Dim];
+        Array.Fill(s, 1);
+        s[0] = input._sizes[0];
+        s[1] = input._sizes[1];
+        return s;
+    }
+
+    private static Tensor FeatureDropout(Tensor input, double p, bool training, bool inplace)
+    {
+        CheckP(p);
+        if (!training || p == 0 || input._numel == 0) return input;
+        var y = p == 1 ? input * Torch.ZerosLike(input) : input * DropoutMask(FeatureNoiseShape(input), input.DType, p);
+        return inplace ? input.InPlace(y) : y;
+    }
+
+    /// <summary>Zeroes whole channels of (N, C, L) or (C, L) input.</summary>
+    public static Tensor Dropout1d(Tensor input, double p = 0.5, bool training = true, bool inplace = false)
+    {
+        if (input.Dim is not (2 or 3)) throw new ArgumentException($"dropout1d: Expected 2D or 3D input, but received a {input.Dim}D input. Note that dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).");
+        if (input.Dim == 2)
+        {
+            var r = FeatureDropout(input.Unsqueeze(0), p, training, false).Squeeze(0);
+            return inplace && training && p > 0 ? input.InPlace(r) : r;
+        }
+        return FeatureDropout(input, p, training, inplace);
+    }
+
+    /// <summary>Zeroes whole channels of (N, C, H, W) or (C, H, W) input.</summary>
+    public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true, bool inplace = false)
+    {
+        if (input.Dim == 3)
+        {
+            var r = FeatureDropout(input.Unsqueeze(0), p, training, false).Squeeze(0);
+            return inplace && training && p > 0 ? input.InPlace(r) : r;
+        }
+        return FeatureDropout(input, p, training, inplace);
+    }
+
+    /// <summary>Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) input.</summary>
+    public static Tensor Dropout3d(Tensor input, double p = 0.5, bool training = true, bool inplace = false)
+    {
+        if (input.Dim == 4)
+        {
+            var r = FeatureDropout(input.Unsqueeze(0), p, training, false).Squeeze(0);
+            return inplace && training && p > 0 ? input.InPlace(r) : r;
+        }
+        return FeatureDropout(input, p, training, inplace);
+    }
+
+    /// <summary>
+    /// Dropout that keeps SELU's self-normalization: dropped values become SELU's negative saturation, then an
+    /// affine map restores mean and variance (PyTorch's alpha_dropout, same draws from the default generator).
+    /// </summary>
+    public static Tensor AlphaDropout(Tensor input, double p = 0.5, bool training = false, bool inplace = false)
+        => AlphaDropoutImpl(input, p, training, inplace, feature: false);
+
+    public static Tensor FeatureAlphaDropout(Tensor input, double p = 0.5, bool training = false, bool inplace = false)
+        => AlphaDropoutImpl(input, p, training, inplace, feature: true);
+
+    private static Tensor AlphaDropoutImpl(Tensor input, double p, bool training, bool inplace, bool feature)
+    {
+        CheckP(p);
+        if (!training || p == 0 || input._numel == 0) return input;
+        Tensor y;
+        if (p == 1) y = input * Torch.ZerosLike(input);
+        else
+        {
+            const double alpha = 1.7580993408473766;
+            double a = 1.0 / Math.Sqrt((alpha * alpha * p + 1) * (1 - p));
+            var sizes = feature ? FeatureNoiseShape(input) : input._sizes;
+            var mask = Tensor.Empty(sizes, DType.Float64);
+            var ms = mask.AsSpan<double>();
+            if (input.DType == DType.Float64) Generator.Default.Bernoulli(ms, 1 - p);
+            else
+            {
+                var f = new float[ms.Length];
+                Generator.Default.Bernoulli(f, 1 - p);
+                for (int i = 0; i < f.Length; i++) ms[i] = f[i];
+            }
+            var b = Tensor.Empty(sizes, DType.Float64);
+            var bs = b.AsSpan<double>();
+            for (int i = 0; i < ms.Length; i++) { bs[i] = (ms[i] - 1) * (alpha * a) + alpha * a * p; ms[i] *= a; }
+            y = input * mask.CastRaw(input.DType) + b.CastRaw(input.DType);
+        }
+        return inplace ? input.InPlace(y) : y;
+    }
+}
