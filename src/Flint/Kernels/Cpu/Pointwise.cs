@@ -31,6 +31,18 @@ public interface ICompare<T> where T : unmanaged
 /// <summary>Drivers that run an op struct over contiguous spans, vectorized with a scalar tail, split over cores.</summary>
 public static unsafe class Pointwise
 {
+    /// <summary>
+    /// Outputs of at least this many elements per thread are written with non-temporal stores (they do not fit in
+    /// cache, and streaming stores save the read of each destination line). Settable for benchmarking.
+    /// </summary>
+    public static int NonTemporalMinElements { get; set; } = 1 << 20;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreFence()
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.StoreFence();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> y, TOp op) where T : unmanaged where TOp : struct, IUnary<T>
     {
@@ -55,6 +67,19 @@ public static unsafe class Pointwise
             int i = start, w = Vector256<T>.Count;
             if (Op.Vectorized && Vector256.IsHardwareAccelerated)
             {
+                if (end - start >= NonTemporalMinElements)
+                {
+                    // large outputs: streaming stores skip reading the destination lines into cache first
+                    for (; i < end && ((nuint)(Y + i) & 31) != 0; i++) Y[i] = Op.Invoke(X[i]);
+                    for (; i <= end - 2 * w; i += 2 * w)
+                    {
+                        var y0 = Op.Invoke(Vector256.Load(X + i));
+                        var y1 = Op.Invoke(Vector256.Load(X + i + w));
+                        y0.StoreAlignedNonTemporal(Y + i);
+                        y1.StoreAlignedNonTemporal(Y + i + w);
+                    }
+                    StoreFence();
+                }
                 // two independent vectors per step: long dependency chains (exp, erf) overlap in the core
                 for (; i <= end - 2 * w; i += 2 * w)
                 {
@@ -87,6 +112,15 @@ public static unsafe class Pointwise
         {
             int i = start, w = Vector256<T>.Count;
             bool vec = Op.Vectorized && Vector256.IsHardwareAccelerated;
+            if (vec && end - start >= NonTemporalMinElements)
+            {
+                // large outputs: streaming stores skip reading the destination lines into cache first
+                for (; i < end && ((nuint)(Z + i) & 31) != 0; i++) Z[i] = Op.Invoke(A[AScalar ? 0 : i], B[BScalar ? 0 : i]);
+                var va = Vector256.Create(A[0]); var vb = Vector256.Create(B[0]);
+                for (; i <= end - w; i += w)
+                    Op.Invoke(AScalar ? va : Vector256.Load(A + i), BScalar ? vb : Vector256.Load(B + i)).StoreAlignedNonTemporal(Z + i);
+                StoreFence();
+            }
             if (!AScalar && !BScalar)
             {
                 if (vec) for (; i <= end - w; i += w) Op.Invoke(Vector256.Load(A + i), Vector256.Load(B + i)).Store(Z + i);
