@@ -72,8 +72,15 @@ public abstract class Optimizer
         Tensor? loss = null;
         if (closure != null)
             using (Torch.EnableGrad()) loss = closure();
-        using (Torch.NoGrad())
-            foreach (var g in ParamGroups) StepGroup(g);
+        // grad mode off for the update, without allocating a scope object (this runs every training step)
+        bool prev = GradMode.IsEnabled;
+        GradMode.IsEnabled = false;
+        try
+        {
+            var groups = ParamGroups;
+            for (int i = 0; i < groups.Count; i++) StepGroup(groups[i]);
+        }
+        finally { GradMode.IsEnabled = prev; }
         return loss;
     }
 

@@ -58,6 +58,7 @@ public sealed class ParamGroup : IEnumerable<KeyValuePair<string, object?>>
     public (double, double) GetPair(string key)
     {
         var v = this[key];
+        if (v is ValueTuple<double, double> pair) return pair; // the common case, without boxing the items
         if (v is ITuple t && t.Length == 2) return (ToDouble(t[0], key), ToDouble(t[1], key));
         if (v is IList l && l.Count == 2) return (ToDouble(l[0], key), ToDouble(l[1], key));
         throw Bad(key, v);
