@@ -184,3 +184,40 @@ public static partial class Functional
         return Reduce((dPos - dNeg + margin).ClampMin(0), reduction);
     }
 }
+
+public static partial class Functional
+{
+    /// <summary>
+    /// Connectionist temporal classification loss. logProbs: (T, N, C) log-softmax outputs; targets: (N, S) padded
+    /// or 1-D concatenated; mean divides each sample's loss by its target length, then averages over the batch.
+    /// zero_infinity replaces infinite losses (impossible alignments) and their gradients by zero.
+    /// </summary>
+    public static Tensor CtcLoss(Tensor logProbs, Tensor targets, long[] inputLengths, long[] targetLengths, int blank = 0,
+        Reduction reduction = Reduction.Mean, bool zeroInfinity = false)
+    {
+        if (logProbs.Dim != 3) throw new ArgumentException($"ctc_loss: expected log_probs to be 3-D (T, N, C), got {logProbs.Dim}-D");
+        int T = logProbs._sizes[0], N = logProbs._sizes[1], C = logProbs._sizes[2];
+        if (blank < 0 || blank >= C) throw new ArgumentException("blank must be in label range");
+        if (inputLengths.Length != N) throw new ArgumentException($"input_lengths must be of size batch_size");
+        if (targetLengths.Length != N) throw new ArgumentException($"target_lengths must be of size batch_size");
+        for (int n = 0; n < N; n++)
+        {
+            if (inputLengths[n] > T) throw new ArgumentException($"Expected input_lengths to have value at most {T}, but got value {inputLengths[n]} (while checking arguments for ctc_loss_cpu)");
+            if (targets.Dim == 2 && targetLengths[n] > targets._sizes[1])
+                throw new ArgumentException($"Expected tensor to have size at least {targetLengths[n]} at dimension 1, but got size {targets._sizes[1]} for argument #2 'targets' (while checking arguments for ctc_loss_cpu)");
+        }
+        var losses = Dispatcher.Call1(new CtcLossOp(inputLengths, targetLengths, blank, zeroInfinity), [logProbs, targets]);
+        return reduction switch
+        {
+            Reduction.None => losses,
+            Reduction.Sum => losses.Sum(),
+            Reduction.Mean => (losses / Torch.Tensor(targetLengths, [N]).ClampMin(1).To(losses.DType)).Mean(),
+            _ => throw new ArgumentException("batchmean is not a valid value for reduction"),
+        };
+    }
+
+    public static Tensor CtcLoss(Tensor logProbs, Tensor targets, Tensor inputLengths, Tensor targetLengths, int blank = 0,
+        Reduction reduction = Reduction.Mean, bool zeroInfinity = false)
+        => CtcLoss(logProbs, targets, inputLengths.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>().ToArray(),
+            targetLengths.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>().ToArray(), blank, reduction, zeroInfinity);
+}

@@ -123,3 +123,14 @@ public sealed class TripletMarginLoss(double margin = 1.0, double p = 2.0, doubl
     public Reduction Reduction { get; } = reduction;
     public override Tensor Forward(Tensor anchor, Tensor positive, Tensor negative) => Functional.TripletMarginLoss(anchor, positive, negative, Margin, P, Eps, Swap, Reduction);
 }
+
+/// <summary>CTC loss; call with (log_probs, targets, input_lengths, target_lengths) through Forward.</summary>
+public sealed class CTCLoss(int blank = 0, Reduction reduction = Reduction.Mean, bool zeroInfinity = false) : Module
+{
+    public int Blank { get; } = blank;
+    public Reduction Reduction { get; } = reduction;
+    public bool ZeroInfinity { get; } = zeroInfinity;
+    public Tensor Forward(Tensor logProbs, Tensor targets, Tensor inputLengths, Tensor targetLengths)
+        => Functional.CtcLoss(logProbs, targets, inputLengths, targetLengths, Blank, Reduction, ZeroInfinity);
+    public Tensor Call(Tensor logProbs, Tensor targets, Tensor inputLengths, Tensor targetLengths) => Forward(logProbs, targets, inputLengths, targetLengths);
+}
