@@ -151,3 +151,34 @@ public class VisionTests
         Assert.Throws<ArgumentException>(() => F.Fold(Torch.Zeros(1, 5, 4), (3, 3), 2));
     }
 }
+
+public class VisionLayoutTests
+{
+    [Fact]
+    public void NonContiguousInputsGiveTheSameResults()
+    {
+        var x = Torch.Randn([2, 3, 5, 4]);
+        var xt = x.Transpose(2, 3).Contiguous().Transpose(2, 3); // same values, transposed strides
+        Assert.False(xt.IsContiguous());
+        TensorAssert.Close(F.Interpolate(x, null, [1.5], "bicubic"), F.Interpolate(xt, null, [1.5], "bicubic"), 0, 0);
+        TensorAssert.Close(F.Interpolate(x, [3, 7], null, "nearest"), F.Interpolate(xt, [3, 7], null, "nearest"), 0, 0);
+        TensorAssert.Close(F.Unfold(x, 2, padding: 1), F.Unfold(xt, 2, padding: 1), 0, 0);
+        TensorAssert.Close(F.PixelUnshuffle(x.Narrow(3, 0, 4).Narrow(2, 0, 4), 2), F.PixelUnshuffle(xt.Narrow(2, 0, 4), 2), 0, 0);
+        var g = Torch.Rand([2, 3, 3, 2]) * 2 - 1;
+        TensorAssert.Close(F.GridSample(x, g, alignCorners: true), F.GridSample(xt, g.Transpose(1, 2).Contiguous().Transpose(1, 2), alignCorners: true), 0, 0);
+    }
+
+    [Fact]
+    public void NearestKeepsIntegerDTypeAndFloat64RunsInDouble()
+    {
+        var xi = Torch.Arange(12, DType.Int64).Reshape(1, 1, 3, 4);
+        var y = F.Interpolate(xi, [6, 8]);
+        Assert.Equal(DType.Int64, y.DType);
+        Assert.Equal(new long[] { 0, 0, 1, 1, 2, 2, 3, 3 }, y[0, 0, 0].ToArray<long>());
+        var xd = Torch.Randn([1, 1, 3, 3], DType.Float64);
+        Assert.Equal(DType.Float64, F.Interpolate(xd, null, [2.0], "bilinear").DType);
+        // align_corners=True maps the corners exactly
+        var yd = F.Interpolate(xd, [5, 5], null, "bilinear", true);
+        Assert.Equal(xd[0, 0, 2, 2].Item<double>(), yd[0, 0, 4, 4].Item<double>());
+    }
+}
