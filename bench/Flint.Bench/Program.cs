@@ -13,6 +13,7 @@ IWorkload[] workloads =
     new W2IrisMlp(),
     new W3MnistMlp(),
     new W4LeNet(),
+    new W5TransformerBlock(),
     new W6PointwiseChain(),
     new W7OpOverhead(),
     new W8InferenceMlp(),
