@@ -155,6 +155,14 @@ public static partial class Functional
         return y == input ? input.Clone() : y.Contiguous();
     }
 
+    /// <summary>F.interpolate(x, scale_factor=s): one scale factor for every spatial dim.</summary>
+    public static Tensor Interpolate(Tensor input, double scaleFactor, string mode = "nearest", bool? alignCorners = null, bool? recomputeScaleFactor = null)
+        => Interpolate(input, null, [scaleFactor], mode, alignCorners, recomputeScaleFactor);
+
+    /// <summary>F.interpolate(x, size=n): one output size for every spatial dim.</summary>
+    public static Tensor Interpolate(Tensor input, long size, string mode = "nearest", bool? alignCorners = null)
+        => Interpolate(input, [size], null, mode, alignCorners);
+
     static long[] Batch2(Tensor x) { var s = new long[x.Dim - 2]; for (int i = 0; i < s.Length; i++) s[i] = x.Size(i + 2); return s; }
 
     /// <summary>The [out, in] weight matrix of linear or cubic (A = −0.75) interpolation along one dim, with

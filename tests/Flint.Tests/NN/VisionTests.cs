@@ -177,6 +177,8 @@ public class VisionLayoutTests
         Assert.Equal(new long[] { 0, 0, 1, 1, 2, 2, 3, 3 }, y[0, 0, 0].ToArray<long>());
         var xd = Torch.Randn([1, 1, 3, 3], DType.Float64);
         Assert.Equal(DType.Float64, F.Interpolate(xd, null, [2.0], "bilinear").DType);
+        Assert.Equal(new long[] { 1, 1, 6, 6 }, F.Interpolate(xd, 2.0, "bicubic").Shape);
+        Assert.Equal(new long[] { 1, 1, 4, 4 }, F.Interpolate(xd, 4, "bilinear").Shape);
         // align_corners=True maps the corners exactly
         var yd = F.Interpolate(xd, [5, 5], null, "bilinear", true);
         Assert.Equal(xd[0, 0, 2, 2].Item<double>(), yd[0, 0, 4, 4].Item<double>());
