@@ -96,6 +96,16 @@ public static class SoftmaxBackwardKernels
         where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>
     {
         if (n == 0 || outer == 0 || inner == 0) return;
+        if (inner == 1)
+        {
+            // The last dim: each row is contiguous; short rows (class scores) run as plain loops.
+            RowLoop.For(outer, n, (s, e) =>
+            {
+                var gs = g.Span; var ys = y.Span; var os = gi.Span;
+                for (int o = s; o < e; o++) LastDimBackward(gs.Slice(o * n, n), ys.Slice(o * n, n), os.Slice(o * n, n), log);
+            });
+            return;
+        }
         RowLoop.For(outer, n * inner, (s, e) =>
         {
             var acc = new T[inner]; var tmp = new T[inner];
@@ -127,5 +137,30 @@ public static class SoftmaxBackwardKernels
                 }
             }
         });
+    }
+
+    private static void LastDimBackward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> o, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>
+    {
+        if (g.Length < 16)
+        {
+            T acc = T.Zero;
+            if (log) { foreach (var v in g) acc += v; for (int j = 0; j < o.Length; j++) o[j] = g[j] - T.Exp(y[j]) * acc; }
+            else { for (int j = 0; j < g.Length; j++) acc += g[j] * y[j]; for (int j = 0; j < o.Length; j++) o[j] = (g[j] - acc) * y[j]; }
+            return;
+        }
+        if (log)
+        {
+            T sum = TensorPrimitives.Sum(g);
+            TensorPrimitives.Exp(y, o);
+            TensorPrimitives.Multiply(o, sum, o);
+            TensorPrimitives.Subtract(g, o, o);
+        }
+        else
+        {
+            T dot = TensorPrimitives.Dot(g, y);
+            TensorPrimitives.Subtract(g, dot, o);
+            TensorPrimitives.Multiply(o, y, o);
+        }
     }
 }
