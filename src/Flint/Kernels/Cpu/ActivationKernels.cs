@@ -88,26 +88,47 @@ internal static class VMath
     }
 
     /// <summary>
-    /// ½·x·(1 + erf(x/√2)) for float vectors, with erf by Abramowitz–Stegun 7.1.26 (absolute error below 1.5e−7,
-    /// the approximation PyTorch's own vectorized CPU erf uses): erfc(a) = t·P(t)·e^{−a²}, t = 1/(1 + p·a), a ≥ 0.
+    /// erfc(a) for a ≥ 0 by Abramowitz–Stegun 7.1.26 (absolute error below 1.5e−7, the approximation PyTorch's own
+    /// vectorized CPU erf uses): erfc(a) = t·P(t)·e^{−a²}, t = 1/(1 + p·a).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Gelu(Vector256<float> x)
+    private static Vector256<float> ErfcNonNegative(Vector256<float> a)
     {
-        var z = x * Vector256.Create(0.70710678118654752f);
-        var a = Vector256.Abs(z);
-        // |z| capped (NaN passes) so that the reciprocal never sees inf (its Newton step would give inf·0)
+        // a capped (NaN passes) so that the reciprocal never sees inf (its Newton step would give inf·0)
         var t = Rcp(Vector256.FusedMultiplyAdd(Vector256.Create(0.3275911f), Vector256.MinNative(Vector256.Create(1e30f), a), Vector256<float>.One));
         var p = Vector256.FusedMultiplyAdd(Vector256.Create(1.061405429f), t, Vector256.Create(-1.453152027f));
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(1.421413741f));
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(-0.284496736f));
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(0.254829592f));
-        var erfcA = t * p * ExpFast(-(a * a));                      // 1 − erf(|z|)
+        return t * p * ExpFast(-(a * a));
+    }
+
+    /// <summary>erf for float vectors: sign(z)·(1 − erfc(|z|)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Erf(Vector256<float> z)
+    {
+        var e = Vector256<float>.One - ErfcNonNegative(Vector256.Abs(z));
+        return Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256<float>.Zero), -e, e);
+    }
+
+    /// <summary>½·x·(1 + erf(x/√2)) for float vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Gelu(Vector256<float> x)
+    {
+        var erfcA = ErfcNonNegative(Vector256.Abs(x * Vector256.Create(0.70710678118654752f))); // 1 − erf(|z|)
         var halfX = x * Vector256.Create(0.5f);
         // x ≥ 0: ½x(2 − erfc(|z|)); x < 0: ½x·erfc(|z|)
         var factor = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), erfcA, Vector256.Create(2f) - erfcA);
         return halfX * factor;
     }
+}
+
+/// <summary>erf: float vectors by <see cref="VMath.Erf"/>; other types (and tails) in double.</summary>
+public struct ErfOp<T> : IUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public bool Vectorized => typeof(T) == typeof(float);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T x) => T.CreateTruncating(SpecialFunctions.Erf(double.CreateTruncating(x)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> Invoke(Vector256<T> x) => VMath.Erf(x.AsSingle()).As<float, T>();
 }
 
 public struct SigmoidOp<T> : IUnary<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -19,7 +19,7 @@ public static unsafe class ConvKernels
     private static void ForPartitions(int parts, int n, Action<int, int, int> body)
     {
         if (parts <= 1) { body(0, 0, n); return; }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
+        CpuParallel.ForParts(parts, p =>
         {
             int s0 = (int)((long)n * p / parts), s1 = (int)((long)n * (p + 1) / parts);
             if (s1 > s0) body(p, s0, s1);

@@ -6,7 +6,11 @@ public interface IRangeJob
     void Run(int start, int end);
 }
 
-/// <summary>Splits work across cores only above a grain size (DESIGN.md: about 32K elements); below it, one thread.</summary>
+/// <summary>
+/// Splits work across cores only above a grain size (DESIGN.md: about 32K elements); below it, one thread.
+/// Every parallel kernel runs on the one worker pool the GEMM uses (<see cref="GemmWorkers"/>): two pools on two
+/// cores would spin against each other, and the pool's fork/join costs well under a microsecond.
+/// </summary>
 public static class CpuParallel
 {
     public const int DefaultGrain = 32768;
@@ -16,11 +20,28 @@ public static class CpuParallel
     {
         int chunks = Math.Min(MaxThreads, n / Math.Max(grain, 1));
         if (chunks <= 1) { job.Run(0, n); return; }
-        int per = (n + chunks - 1) / chunks;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
+        GemmWorkers.Run(chunks, new RangeParts<TJob>(job, n, chunks));
+    }
+
+    /// <summary>Runs body(part) for part in [0, parts) on the worker pool.</summary>
+    public static void ForParts(int parts, Action<int> body)
+    {
+        if (parts <= 1) { if (parts == 1) body(0); return; }
+        GemmWorkers.Run(parts, new ActionParts(body));
+    }
+
+    private sealed class RangeParts<TJob>(TJob job, int n, int chunks) : IGemmPart where TJob : struct, IRangeJob
+    {
+        public void Execute(int c)
         {
+            int per = (n + chunks - 1) / chunks;
             int s = c * per, e = Math.Min(n, s + per);
             if (s < e) job.Run(s, e);
-        });
+        }
+    }
+
+    private sealed class ActionParts(Action<int> body) : IGemmPart
+    {
+        public void Execute(int part) => body(part);
     }
 }

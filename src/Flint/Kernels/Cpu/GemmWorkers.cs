@@ -34,6 +34,14 @@ internal static class GemmWorkers
 
         public void Participate()
         {
+            bool outer = t_inJob;
+            t_inJob = true;
+            try { ParticipateCore(); }
+            finally { t_inJob = outer; }
+        }
+
+        void ParticipateCore()
+        {
             int i;
             while ((i = Interlocked.Increment(ref _next) - 1) < count)
             {
@@ -51,9 +59,12 @@ internal static class GemmWorkers
         }
     }
 
+    /// <summary>Set while this thread runs parts of a job: a nested split runs inline instead.</summary>
+    [ThreadStatic] static bool t_inJob;
+
     public static void Run(int count, IGemmPart body)
     {
-        if (count <= 1 || !Monitor.TryEnter(s_gate))
+        if (count <= 1 || t_inJob || !Monitor.TryEnter(s_gate))
         {
             // One part, or another thread's split GEMM holds the workers: run inline.
             for (int i = 0; i < count; i++) body.Execute(i);

@@ -47,7 +47,7 @@ public struct FloatFnKernel(FloatFn fn, double p = 0) : IFloatUnaryKernel
             case FloatFn.Acosh: TensorPrimitives.Acosh(x, y); break;
             case FloatFn.Atanh: TensorPrimitives.Atanh(x, y); break;
             case FloatFn.Sigmoid: Pointwise.MapChunk(x, y, new SigmoidOp<T>()); break;
-            case FloatFn.Erf: for (int i = 0; i < y.Length; i++) y[i] = T.CreateTruncating(SpecialFunctions.Erf(double.CreateTruncating(x[i]))); break;
+            case FloatFn.Erf: Pointwise.MapChunk(x, y, new ErfOp<T>()); break;
             case FloatFn.Erfc: for (int i = 0; i < y.Length; i++) y[i] = T.CreateTruncating(SpecialFunctions.Erfc(double.CreateTruncating(x[i]))); break;
             case FloatFn.Erfinv: for (int i = 0; i < y.Length; i++) y[i] = T.CreateTruncating(SpecialFunctions.ErfInv(double.CreateTruncating(x[i]))); break;
             case FloatFn.Lgamma: for (int i = 0; i < y.Length; i++) y[i] = T.CreateTruncating(SpecialFunctions.Lgamma(double.CreateTruncating(x[i]))); break;
