@@ -31,6 +31,31 @@ public static unsafe class ConvKernels
     {
         int rows = g.ColRows, outPlane = g.OutputPlane, inG = g.Channels * g.InputPlane;
         nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;
+        if (groups == 1 && !g.IsPointwise && n > 1 && (long)rows * outPlane * n <= 1L << 24)
+        {
+            // Small per-sample GEMMs waste their packing: unroll each core's samples side by side into one matrix,
+            // run one GEMM per core, then scatter [Cout, S·plane] back to [S, Cout, plane].
+            ForPartitions(Math.Min(n, CpuParallel.MaxThreads), n, (_, s0, s1) =>
+            {
+                int S = s1 - s0;
+                nint wide = (nint)S * outPlane;
+                var colsArr = GC.AllocateUninitializedArray<T>(rows * S * outPlane);
+                var outArr = GC.AllocateUninitializedArray<T>(coutG * S * outPlane);
+                fixed (T* cols = colsArr) fixed (T* o = outArr)
+                {
+                    for (int s = 0; s < S; s++) Im2Col.Unroll((T*)px + (nint)(s0 + s) * inG, cols + (nint)s * outPlane, g, wide);
+                    Mm(coutG, (int)wide, rows, (T*)pw, rows, 1, cols, wide, 1, o, wide, 0);
+                    for (int s = 0; s < S; s++)
+                    {
+                        T* ys = (T*)py + (nint)(s0 + s) * coutG * outPlane;
+                        for (int c = 0; c < coutG; c++)
+                            new ReadOnlySpan<T>(o + c * wide + (nint)s * outPlane, outPlane).CopyTo(new Span<T>(ys + (nint)c * outPlane, outPlane));
+                        if (pb != 0) AddBias(ys, (T*)pb, coutG, outPlane);
+                    }
+                }
+            });
+            return;
+        }
         ForPartitions(Partitions(n, (long)coutG * outPlane * rows * groups), n, (_, s0, s1) =>
         {
             T[]? colsArr = g.IsPointwise ? null : GC.AllocateUninitializedArray<T>(rows * outPlane);

@@ -9,7 +9,11 @@ namespace Flint.Kernels.Cpu;
 public static unsafe class Im2Col
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Unroll<T>(T* x, T* cols, in ConvGeometry g) where T : unmanaged
+    public static void Unroll<T>(T* x, T* cols, in ConvGeometry g) where T : unmanaged => Unroll(x, cols, g, g.OutputPlane);
+
+    /// <summary>Unroll into rows <paramref name="rowStride"/> apart (several samples side by side in one matrix).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Unroll<T>(T* x, T* cols, in ConvGeometry g, nint rowStride) where T : unmanaged
     {
         int outPlane = g.OutputPlane;
         int row = 0;
@@ -20,7 +24,7 @@ public static unsafe class Im2Col
                 for (int ky = 0; ky < g.KH; ky++)
                     for (int kx = 0; kx < g.KW; kx++, row++)
                     {
-                        T* dst = cols + (nint)row * outPlane;
+                        T* dst = cols + row * rowStride;
                         for (int oz = 0; oz < g.OD; oz++)
                         {
                             int iz = oz * g.SD - g.PD + kz * g.DD;

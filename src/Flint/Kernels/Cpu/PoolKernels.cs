@@ -42,12 +42,26 @@ public static unsafe class PoolKernels
         return w;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Max pooling; planes split across cores when the input is large.</summary>
     public static void Max<T>(T* x, T* y, long* idx, int planes, int id, int ih, int iw, PoolWindow[] wd, PoolWindow[] wh, PoolWindow[] ww)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
+        int parts = (long)planes * id * ih * iw >= CpuParallel.DefaultGrain ? Math.Min(planes, CpuParallel.MaxThreads) : 1;
+        if (parts <= 1) { MaxPlanes(x, y, idx, 0, planes, id, ih, iw, wd, wh, ww); return; }
+        nint px = (nint)x, py = (nint)y, pi = (nint)idx;
+        CpuParallel.ForParts(parts, part =>
+        {
+            int p0 = (int)((long)planes * part / parts), p1 = (int)((long)planes * (part + 1) / parts);
+            MaxPlanes((T*)px, (T*)py, (long*)pi, p0, p1, id, ih, iw, wd, wh, ww);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPlanes<T>(T* x, T* y, long* idx, int p0, int p1, int id, int ih, int iw, PoolWindow[] wd, PoolWindow[] wh, PoolWindow[] ww)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
         int inPlane = id * ih * iw, outPlane = wd.Length * wh.Length * ww.Length;
-        for (int p = 0; p < planes; p++)
+        for (int p = p0; p < p1; p++)
         {
             T* xp = x + (nint)p * inPlane;
             int o = p * outPlane;
