@@ -16,10 +16,7 @@ public static partial class Functional
         if (target.DType.IsFloatingPoint() || target.DType == DType.Bool)
             throw new ArgumentException($"expected scalar type Long but found {Tensor.CastName(target.DType)}");
         if (input.Dim == 1 ? target.Dim != 0 : target.Dim != input.Dim - 1)
-        {
-            if (input.Dim == 2 && target.Dim == 1 && false) { }
             throw new ArgumentException($"Expected target size {ExpectedTargetSize(input)}, got {ShapeUtil.Format(target._sizes)}");
-        }
         if (input.Dim >= 2 && input._sizes[0] != target._sizes[0])
             throw new ArgumentException($"Expected input batch_size ({input._sizes[0]}) to match target batch_size ({target._sizes[0]}).");
         for (int d = 2; d < input.Dim; d++)
