@@ -12,7 +12,7 @@ public static class Engine
 
     public static void Backward(Tensor[] roots, Tensor?[]? grads, bool retainGraph, bool createGraph, Tensor[]? inputs = null)
     {
-        var captured = Run(roots, grads, retainGraph || createGraph, createGraph, inputs, accumulate: true, allowUnused: true);
+        Run(roots, grads, retainGraph || createGraph, createGraph, inputs, accumulate: true, allowUnused: true);
     }
 
     public static Tensor?[] Grad(Tensor[] outputs, Tensor[] inputs, Tensor?[]? gradOutputs, bool retainGraph, bool createGraph, bool allowUnused)
@@ -95,8 +95,15 @@ public static class Engine
         while (ready.Count > 0)
         {
             var node = ready.Dequeue();
-            var inGrads = buffers[node];
-            buffers.Remove(node);
+            // A node that received no gradient at all still releases its dependents, so a node below it that is
+            // also reached by another path runs once every edge into it has been accounted for.
+            if (!buffers.Remove(node, out var inGrads))
+            {
+                foreach (var e in node.Next)
+                    if (e.Function is not null && --CollectionsMarshalGet(deps, e.Function) == 0)
+                        ready.Enqueue(e.Function, -e.Function.SequenceNr);
+                continue;
+            }
 
             // Tensor hooks on this node's outputs (non-leaf tensors), then retain_grad.
             if (node.PreHooks is { } pre)
@@ -127,11 +134,7 @@ public static class Engine
                 if (e.Function is null) continue;
                 if (run && i < outGrads.Length && outGrads[i] is { } g) AddToBuffer(buffers, e, g);
                 int left = --CollectionsMarshalGet(deps, e.Function);
-                if (left == 0)
-                {
-                    if (buffers.ContainsKey(e.Function)) ready.Enqueue(e.Function, -e.Function.SequenceNr);
-                    else ReleaseBelow(e.Function, deps, retainGraph);
-                }
+                if (left == 0) ready.Enqueue(e.Function, -e.Function.SequenceNr);
             }
         }
         return capturedGrads;
@@ -139,13 +142,6 @@ public static class Engine
 
     private static ref int CollectionsMarshalGet(Dictionary<Node, int> d, Node n)
         => ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(d, n);
-
-    /// <summary>A node that received no gradient at all: nothing flows below it from here.</summary>
-    private static void ReleaseBelow(Node n, Dictionary<Node, int> deps, bool retainGraph)
-    {
-        foreach (var e in n.Next)
-            if (e.Function is not null) CollectionsMarshalGet(deps, e.Function)--;
-    }
 
     private static void AddToBuffer(Dictionary<Node, Tensor?[]> buffers, Edge e, Tensor g)
     {

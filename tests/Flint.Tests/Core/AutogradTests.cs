@@ -233,3 +233,27 @@ internal static class ViewTestExtensions
     /// <summary>A 1-element view at index i of a 1-D tensor (test helper independent of the slicing API).</summary>
     public static Tensor AsStridedView(this Tensor t, int i) => t.AsStridedRaw([1], [1], t._offset + i);
 }
+
+public class AutogradGraphTests
+{
+    /// <summary>Passes its input through but gives it no gradient (returns null in backward).</summary>
+    private sealed class NoGradThrough : Function
+    {
+        public override Tensor[] Forward(FunctionContext ctx, Tensor[] inputs) => [inputs[0] * 1];
+        public override Tensor?[] Backward(FunctionContext ctx, Tensor[] g) => [null];
+    }
+
+    [Fact]
+    public void NodeReachedByAGradientFreeBranchStillRuns()
+    {
+        // c feeds the loss directly and through c2 = 3c → NoGradThrough, whose branch delivers no gradient at all:
+        // c's grad_fn must still run once both edges into it are accounted for.
+        var x = Torch.Tensor(new[] { 1.0, 3.0 }, DType.Float64).RequiresGrad_();
+        var c = x * 2;
+        var c2 = c * 3;
+        var y = Function.Apply<NoGradThrough>(c2);
+        var loss = y.Sum() + c.Sum();
+        loss.Backward();
+        Assert.Equal(new[] { 2.0, 2.0 }, x.Grad!.ToArray<double>());
+    }
+}
