@@ -1,6 +1,6 @@
 namespace Flint.NN;
 
-/// <summary>The activation of a transformer feed-forward block: "relu" or "gelu" (a function, not a child module, as in PyTorch).</summary>
+/// <summary>What the transformer layers share: the activation function ("relu"/"gelu", a function as in PyTorch), their sub-blocks, deep copies.</summary>
 internal static class TransformerActivation
 {
     public static Func<Tensor, Tensor> Of(string name) => name switch
@@ -9,6 +9,14 @@ internal static class TransformerActivation
         "gelu" => x => x.Gelu(),
         _ => throw new ArgumentException($"activation should be relu/gelu, not {name}"),
     };
+
+    /// <summary>Self- or cross-attention sub-block: attention without weights, then its dropout.</summary>
+    public static Tensor Attend(MultiheadAttention attn, Dropout drop, Tensor q, Tensor kv, Tensor? mask, Tensor? keyPaddingMask)
+        => drop.Call(attn.Forward(q, kv, kv, keyPaddingMask, needWeights: false, attnMask: mask).Output);
+
+    /// <summary>Feed-forward sub-block: linear2(dropout(activation(linear1(x)))), then the block's output dropout.</summary>
+    public static Tensor FeedForward(Linear linear1, Func<Tensor, Tensor> activation, Dropout dropout, Linear linear2, Dropout outDropout, Tensor x)
+        => outDropout.Call(linear2.Call(dropout.Call(activation(linear1.Call(x)))));
 
     /// <summary>A copy with the same settings and parameter values, drawing nothing from the default generator (deepcopy).</summary>
     public static T DeepCopy<T>(T layer, Func<T> construct) where T : Module
@@ -78,10 +86,8 @@ public sealed class TransformerEncoderLayer : Module<Tensor, Tensor>
         return x;
     }
 
-    private Tensor SelfAttention(Tensor x, Tensor? mask, Tensor? kpm)
-        => dropout1.Call(self_attn.Forward(x, x, x, kpm, needWeights: false, attnMask: mask).Output);
-
-    private Tensor FeedForward(Tensor x) => dropout2.Call(linear2.Call(dropout.Call(_activation(linear1.Call(x)))));
+    private Tensor SelfAttention(Tensor x, Tensor? mask, Tensor? kpm) => TransformerActivation.Attend(self_attn, dropout1, x, x, mask, kpm);
+    private Tensor FeedForward(Tensor x) => TransformerActivation.FeedForward(linear1, _activation, dropout, linear2, dropout2, x);
 }
 
 /// <summary>nn.TransformerDecoderLayer: self-attention, cross-attention over the memory, feed-forward.</summary>
@@ -143,11 +149,9 @@ public sealed class TransformerDecoderLayer : Module<Tensor, Tensor, Tensor>
         return x;
     }
 
-    private Tensor SelfAttention(Tensor x, Tensor? mask, Tensor? kpm)
-        => dropout1.Call(self_attn.Forward(x, x, x, kpm, needWeights: false, attnMask: mask).Output);
-    private Tensor CrossAttention(Tensor x, Tensor mem, Tensor? mask, Tensor? kpm)
-        => dropout2.Call(multihead_attn.Forward(x, mem, mem, kpm, needWeights: false, attnMask: mask).Output);
-    private Tensor FeedForward(Tensor x) => dropout3.Call(linear2.Call(dropout.Call(_activation(linear1.Call(x)))));
+    private Tensor SelfAttention(Tensor x, Tensor? mask, Tensor? kpm) => TransformerActivation.Attend(self_attn, dropout1, x, x, mask, kpm);
+    private Tensor CrossAttention(Tensor x, Tensor mem, Tensor? mask, Tensor? kpm) => TransformerActivation.Attend(multihead_attn, dropout2, x, mem, mask, kpm);
+    private Tensor FeedForward(Tensor x) => TransformerActivation.FeedForward(linear1, _activation, dropout, linear2, dropout3, x);
 }
 
 /// <summary>nn.TransformerEncoder: numLayers deep copies of a layer (identical initial weights, as PyTorch), optional final norm.</summary>
