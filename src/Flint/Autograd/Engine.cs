@@ -122,7 +122,9 @@ public static class Engine
             Tensor?[] outGrads = [];
             if (run)
             {
-                outGrads = node.Apply(inGrads);
+                BufferPool.EnterOp(); // a backward function may hold raw spans of its temporaries (see BufferPool)
+                try { outGrads = node.Apply(inGrads); }
+                finally { BufferPool.ExitOp(); }
                 node.PostHooks?.ForEach(h => h(outGrads, inGrads));
                 if (GradMode.IsAnomalyEnabled) CheckNaN(node, outGrads);
                 if (!retainGraph) node.ReleaseSaved();

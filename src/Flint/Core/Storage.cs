@@ -42,23 +42,46 @@ public abstract class Storage
 
 public sealed class Storage<T> : Storage where T : unmanaged
 {
-    /// <summary>The elements. Usually a managed array of our own; may wrap a user's array or Memory (zero-copy).</summary>
-    public readonly Memory<T> Memory;
+    private readonly Memory<T> _memory;
+    private BufferPool.Lease? _lease; // set while the array is ours to hand back to the pool when this storage dies
 
-    public Storage(Memory<T> memory) : base(DTypeExtensions.FromClrType(typeof(T)), Device.CPU, memory.Length) => Memory = memory;
+    /// <summary>A storage over memory the caller owns (a user's array or Memory: zero-copy); never pooled.</summary>
+    public Storage(Memory<T> memory) : base(DTypeExtensions.FromClrType(typeof(T)), Device.CPU, memory.Length) => _memory = memory;
+
+    private Storage(T[] array, BufferPool.Lease lease) : this(array) => _lease = lease;
 
     public static Storage<T> Allocate(int length, bool zeroed = false)
     {
-        // Small arrays come from the ordinary heap (cheap, collected young); large ones skip zeroing when asked.
-        var array = zeroed || length < 256 ? new T[length] : GC.AllocateUninitializedArray<T>(length);
-        return new Storage<T>(array);
+        // Small arrays come from the ordinary heap (cheap, collected young); large ones are reused through the pool.
+        if (!BufferPool.Pooled<T>(length)) return new Storage<T>(new T[length]);
+        var array = BufferPool.Rent<T>(length, out var lease);
+        if (zeroed) Array.Clear(array);
+        return new Storage<T>(array, lease);
     }
 
-    public Span<T> Span
+    /// <summary>
+    /// The elements, for code outside Flint: reading this gives up pooling, since the memory may now outlive the
+    /// storage object.
+    /// </summary>
+    public Memory<T> Memory
+    {
+        get { Escape(); return _memory; }
+    }
+
+    /// <summary>The elements, for kernels (inside an op, where the tensor is alive): no escape.</summary>
+    internal Memory<T> RawMemory => _memory;
+
+    internal Span<T> Span
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Memory.Span;
+        get => _memory.Span;
     }
 
-    public override Span<byte> AsBytes() => MemoryMarshal.AsBytes(Memory.Span);
+    /// <summary>The memory leaves Flint's control (user span, a second storage over it): never reuse the array.</summary>
+    internal void Escape()
+    {
+        if (_lease is { } l) { _lease = null; l.Disown(); }
+    }
+
+    public override Span<byte> AsBytes() { Escape(); return MemoryMarshal.AsBytes(_memory.Span); }
 }

@@ -154,7 +154,9 @@ public partial class Tensor
     {
         CheckElementType<T>();
         if (!IsContiguous()) throw new InvalidOperationException("AsSpan() needs a contiguous tensor; call Contiguous() first");
-        return ((Storage<T>)_storage).Span.Slice(_offset, _numel);
+        var s = (Storage<T>)_storage;
+        s.Escape(); // the span may outlive this tensor: its array must not be reused
+        return s.Span.Slice(_offset, _numel);
     }
 
     internal void CheckElementType<T>()

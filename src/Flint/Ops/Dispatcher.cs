@@ -68,6 +68,18 @@ public static class Dispatcher
     /// <summary>Eager execution: the kernel, then (if any input requires grad) the grad_fn for the outputs.</summary>
     public static Tensor[] Eager(Op op, Tensor?[] inputs)
     {
+        // While an op runs, its kernels hold raw spans: the buffer pool reuses dead tensors' arrays only between ops.
+        BufferPool.EnterOp();
+        try { return EagerInOp(op, inputs); }
+        finally
+        {
+            BufferPool.ExitOp();
+            GC.KeepAlive(inputs); // the inputs' arrays stay ours until the kernels are done with them
+        }
+    }
+
+    private static Tensor[] EagerInOp(Op op, Tensor?[] inputs)
+    {
         bool record = op.Differentiable && GradMode.IsEnabled && AnyRequiresGrad(inputs);
         if (!record) return op.Forward(inputs);
 

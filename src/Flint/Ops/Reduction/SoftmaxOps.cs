@@ -29,9 +29,9 @@ public sealed class SoftmaxOp(int dim, bool log) : Op
         var (outer, n, inner) = IndexGrad.Split(t._sizes, t.Dim == 0 ? 0 : d);
         var y = Tensor.Empty(t._sizes, ct);
         if (ct == DType.Float32)
-            SoftmaxKernels.Run<float>(((Storage<float>)xc._storage).Memory.Slice(xc._offset, xc._numel), ((Storage<float>)y._storage).Memory, outer, n, inner, log);
+            SoftmaxKernels.Run<float>(((Storage<float>)xc._storage).RawMemory.Slice(xc._offset, xc._numel), ((Storage<float>)y._storage).RawMemory, outer, n, inner, log);
         else
-            SoftmaxKernels.Run<double>(((Storage<double>)xc._storage).Memory.Slice(xc._offset, xc._numel), ((Storage<double>)y._storage).Memory, outer, n, inner, log);
+            SoftmaxKernels.Run<double>(((Storage<double>)xc._storage).RawMemory.Slice(xc._offset, xc._numel), ((Storage<double>)y._storage).RawMemory, outer, n, inner, log);
         return [y.CastRaw(t.DType)];
     }
 
@@ -59,13 +59,13 @@ public sealed class SoftmaxBackwardOp(int dim, bool log) : Op
         var (outer, n, inner) = IndexGrad.Split(y._sizes, y.Dim == 0 ? 0 : d);
         var r = Tensor.Empty(y._sizes, ct);
         if (ct == DType.Float32)
-            SoftmaxBackwardKernels.Run<float>(Mem<float>(gc), Mem<float>(yc), ((Storage<float>)r._storage).Memory, outer, n, inner, log);
+            SoftmaxBackwardKernels.Run<float>(Mem<float>(gc), Mem<float>(yc), ((Storage<float>)r._storage).RawMemory, outer, n, inner, log);
         else
-            SoftmaxBackwardKernels.Run<double>(Mem<double>(gc), Mem<double>(yc), ((Storage<double>)r._storage).Memory, outer, n, inner, log);
+            SoftmaxBackwardKernels.Run<double>(Mem<double>(gc), Mem<double>(yc), ((Storage<double>)r._storage).RawMemory, outer, n, inner, log);
         return [r.CastRaw(t)];
     }
 
-    private static ReadOnlyMemory<T> Mem<T>(Tensor t) where T : unmanaged => ((Storage<T>)t._storage).Memory.Slice(t._offset, t._numel);
+    private static ReadOnlyMemory<T> Mem<T>(Tensor t) where T : unmanaged => ((Storage<T>)t._storage).RawMemory.Slice(t._offset, t._numel);
 
     public override Tensor?[] Backward(BackwardContext ctx)
     {

@@ -19,12 +19,12 @@ internal static class SortCore
         if (ReferenceEquals(lines._storage, x._storage)) lines = lines.CloneRaw();
         var idx = Tensor.Empty(lines._sizes, DType.Int64);
         int n = lines._sizes[^1], m = n == 0 ? 0 : lines._numel / n;
-        var im = ((Storage<long>)idx._storage).Memory;
+        var im = ((Storage<long>)idx._storage).RawMemory;
         switch (ct)
         {
-            case DType.Float32: SortKernels.SortLines(((Storage<float>)lines._storage).Memory.Slice(lines._offset, lines._numel), im, m, n, descending); break;
-            case DType.Float64: SortKernels.SortLines(((Storage<double>)lines._storage).Memory.Slice(lines._offset, lines._numel), im, m, n, descending); break;
-            default: SortKernels.SortLines(((Storage<long>)lines._storage).Memory.Slice(lines._offset, lines._numel), im, m, n, descending); break;
+            case DType.Float32: SortKernels.SortLines(((Storage<float>)lines._storage).RawMemory.Slice(lines._offset, lines._numel), im, m, n, descending); break;
+            case DType.Float64: SortKernels.SortLines(((Storage<double>)lines._storage).RawMemory.Slice(lines._offset, lines._numel), im, m, n, descending); break;
+            default: SortKernels.SortLines(((Storage<long>)lines._storage).RawMemory.Slice(lines._offset, lines._numel), im, m, n, descending); break;
         }
         return (lines, idx);
     }
