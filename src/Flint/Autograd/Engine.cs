@@ -180,7 +180,7 @@ public static class Engine
 
     private static bool HasNaN(Tensor g)
     {
-        foreach (var v in g.Detach().CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>()) if (double.IsNaN(v)) return true;
+        foreach (var v in g.Detach().CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>()) if (double.IsNaN(v)) return true;
         return false;
     }
 

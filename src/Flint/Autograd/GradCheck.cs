@@ -81,7 +81,7 @@ public static class GradCheck
         using (Torch.NoGrad()) outp = fn(inputs);
         var rng = new Random(seed);
         var gradOut = Torch.Zeros(outp.Shape, DType.Float64);
-        var gv = gradOut.AsSpan<double>();
+        var gv = gradOut.RawSpan<double>();
         for (int i = 0; i < gv.Length; i++) gv[i] = rng.NextDouble() * 2 - 1;
         gradOut.RequiresGrad_();
         var diffInputs = inputs.Where(t => t.RequiresGrad).ToArray();
@@ -96,7 +96,7 @@ public static class GradCheck
         return CheckMulti(GradFn, [.. inputs, gradOut], eps, atol, rtol, raiseException);
     }
 
-    private static double[] Values(Tensor t) => t.Detach().CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>().ToArray();
+    private static double[] Values(Tensor t) => t.Detach().CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>().ToArray();
 
     private static int[] UnravelIndex(int flat, int[] sizes)
     {

@@ -159,6 +159,14 @@ public partial class Tensor
         return s.Span.Slice(_offset, _numel);
     }
 
+    /// <summary>AsSpan for Flint's own kernels and ops, which use the span only while the tensor is alive: no escape.</summary>
+    internal Span<T> RawSpan<T>() where T : unmanaged
+    {
+        CheckElementType<T>();
+        if (!IsContiguous()) throw new InvalidOperationException("AsSpan() needs a contiguous tensor; call Contiguous() first");
+        return ((Storage<T>)_storage).Span.Slice(_offset, _numel);
+    }
+
     internal void CheckElementType<T>()
     {
         if (DTypeExtensions.FromClrType(typeof(T)) != DType)

@@ -97,8 +97,8 @@ public static class TensorFormatter
             _floating = t.DType.IsFloatingPoint();
             _bool = t.DType == DType.Bool;
             var d = t.Detach();
-            if (_floating) _f = d.CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>().ToArray();
-            else _i = d.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>().ToArray();
+            if (_floating) _f = d.CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>().ToArray();
+            else _i = d.CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>().ToArray();
             _summarize = t._numel > Threshold;
             Measure(SummarizedPositions());
         }

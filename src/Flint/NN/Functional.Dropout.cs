@@ -27,13 +27,13 @@ public static partial class Functional
         if (dtype == DType.Float64)
         {
             var m = Tensor.Empty(sizes, DType.Float64);
-            var s = m.AsSpan<double>();
+            var s = m.RawSpan<double>();
             Generator.Default.Bernoulli(s, keep);
             for (int i = 0; i < s.Length; i++) s[i] /= keep;
             return m;
         }
         var f = Tensor.Empty(sizes, DType.Float32);
-        var fs = f.AsSpan<float>();
+        var fs = f.RawSpan<float>();
         Generator.Default.Bernoulli(fs, keep);
         float kf = (float)keep;
         for (int i = 0; i < fs.Length; i++) fs[i] /= kf;
@@ -117,7 +117,7 @@ public static partial class Functional
             double a = 1.0 / Math.Sqrt((alpha * alpha * p + 1) * (1 - p));
             var sizes = feature ? FeatureNoiseShape(input) : input._sizes;
             var mask = Tensor.Empty(sizes, DType.Float64);
-            var ms = mask.AsSpan<double>();
+            var ms = mask.RawSpan<double>();
             if (input.DType == DType.Float64) Generator.Default.Bernoulli(ms, 1 - p);
             else
             {
@@ -126,7 +126,7 @@ public static partial class Functional
                 for (int i = 0; i < f.Length; i++) ms[i] = f[i];
             }
             var b = Tensor.Empty(sizes, DType.Float64);
-            var bs = b.AsSpan<double>();
+            var bs = b.RawSpan<double>();
             for (int i = 0; i < ms.Length; i++) { bs[i] = (ms[i] - 1) * (alpha * a) + alpha * a * p; ms[i] *= a; }
             y = input * mask.CastRaw(input.DType) + b.CastRaw(input.DType);
         }

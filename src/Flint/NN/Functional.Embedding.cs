@@ -26,7 +26,7 @@ public static partial class Functional
     internal static void EmbeddingRenorm(Tensor weight, Tensor indices, double maxNorm, double normType)
     {
         using var _ = Torch.NoGrad();
-        var idx = indices.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>().ToArray();
+        var idx = indices.CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>().ToArray();
         Array.Sort(idx);
         long prev = long.MinValue;
         foreach (var r in idx)
@@ -74,7 +74,7 @@ public static partial class Functional
             if (offsets is null) throw new ArgumentException("offsets has to be a 1D Tensor but got None");
             if (offsets.Dim != 1) throw new ArgumentException("offsets has to be a 1D Tensor");
             flat = input;
-            var off = offsets.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>().ToArray();
+            var off = offsets.CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>().ToArray();
             nBags = includeLastOffset ? off.Length - 1 : off.Length;
             starts = new long[nBags + 1];
             for (int b = 0; b < nBags; b++) starts[b] = off[b];
@@ -83,7 +83,7 @@ public static partial class Functional
         else throw new ArgumentException($"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.Dim}");
         if (maxNorm is { } mn) EmbeddingRenorm(weight, flat, mn, normType);
 
-        var idx = flat.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>().ToArray();
+        var idx = flat.CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>().ToArray();
         long pad = paddingIdx is { } p ? (p < 0 ? p + weight._sizes[0] : p) : -1;
         int L = idx.Length, D = weight._sizes[1];
         // bag of each position (−1: padding, left out)
@@ -125,7 +125,7 @@ public static partial class Functional
     public static Tensor OneHot(Tensor tensor, long numClasses = -1)
     {
         if (tensor.DType != DType.Int64) throw new ArgumentException("one_hot is only applicable to index tensor.");
-        var v = tensor.ContiguousRaw().AsSpan<long>().ToArray();
+        var v = tensor.ContiguousRaw().RawSpan<long>().ToArray();
         if (numClasses == -1)
         {
             if (v.Length == 0) throw new ArgumentException("Can not infer total number of classes from empty tensor.");

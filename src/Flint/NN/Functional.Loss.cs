@@ -93,8 +93,8 @@ public static partial class Functional
         int C = input._sizes[classDim];
         int N = classDim == 0 ? 1 : input._sizes[0];
         int inner = input._numel / Math.Max(1, N * C);
-        var t = target.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>();
-        double[]? w = weight?.CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>().ToArray();
+        var t = target.CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>();
+        double[]? w = weight?.CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>().ToArray();
         var m = new double[input._numel];
         double norm = 0;
         for (int n = 0; n < N; n++)

@@ -218,6 +218,6 @@ public static partial class Functional
 
     public static Tensor CtcLoss(Tensor logProbs, Tensor targets, Tensor inputLengths, Tensor targetLengths, int blank = 0,
         Reduction reduction = Reduction.Mean, bool zeroInfinity = false)
-        => CtcLoss(logProbs, targets, inputLengths.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>().ToArray(),
-            targetLengths.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>().ToArray(), blank, reduction, zeroInfinity);
+        => CtcLoss(logProbs, targets, inputLengths.CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>().ToArray(),
+            targetLengths.CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>().ToArray(), blank, reduction, zeroInfinity);
 }

@@ -29,7 +29,7 @@ public static partial class Init
         if (tensor.Dim < 2) throw new ArgumentException("Only tensors with 2 or more dimensions are supported");
         if (tensor._numel == 0) return tensor;
         int rows = tensor._sizes[0], cols = tensor._numel / rows;
-        var flat = NormalValues([rows, cols], tensor.DType, 0, 1).CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>().ToArray();
+        var flat = NormalValues([rows, cols], tensor.DType, 0, 1).CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>().ToArray();
         bool transpose = rows < cols;
         int m = transpose ? cols : rows, n = transpose ? rows : cols; // m ≥ n
         var A = new double[m * n];

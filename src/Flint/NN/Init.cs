@@ -54,11 +54,11 @@ public static partial class Init
         if (dtype == DType.Float64)
         {
             var d = Tensor.Empty(sizes, DType.Float64);
-            Generator.Default.Uniform(d.AsSpan<double>(), a, b);
+            Generator.Default.Uniform(d.RawSpan<double>(), a, b);
             return d;
         }
         var f = Tensor.Empty(sizes, DType.Float32);
-        Generator.Default.Uniform(f.AsSpan<float>(), a, b);
+        Generator.Default.Uniform(f.RawSpan<float>(), a, b);
         return f;
     }
 
@@ -67,11 +67,11 @@ public static partial class Init
         if (dtype == DType.Float64)
         {
             var d = Tensor.Empty(sizes, DType.Float64);
-            Generator.Default.Normal(d.AsSpan<double>(), mean, std);
+            Generator.Default.Normal(d.RawSpan<double>(), mean, std);
             return d;
         }
         var f = Tensor.Empty(sizes, DType.Float32);
-        Generator.Default.Normal(f.AsSpan<float>(), mean, std);
+        Generator.Default.Normal(f.RawSpan<float>(), mean, std);
         return f;
     }
 

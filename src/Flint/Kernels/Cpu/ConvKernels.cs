@@ -39,9 +39,7 @@ public static unsafe class ConvKernels
             {
                 int S = s1 - s0;
                 nint wide = (nint)S * outPlane;
-                var colsArr = GC.AllocateUninitializedArray<T>(rows * S * outPlane);
-                var outArr = GC.AllocateUninitializedArray<T>(coutG * S * outPlane);
-                fixed (T* cols = colsArr) fixed (T* o = outArr)
+                T* cols = Scratch<T>.Get(0, rows * S * outPlane), o = Scratch<T>.Get(1, coutG * S * outPlane);
                 {
                     for (int s = 0; s < S; s++) Im2Col.Unroll((T*)px + (nint)(s0 + s) * inG, cols + (nint)s * outPlane, g, wide);
                     Mm(coutG, (int)wide, rows, (T*)pw, rows, 1, cols, wide, 1, o, wide, 0);
@@ -58,8 +56,7 @@ public static unsafe class ConvKernels
         }
         ForPartitions(Partitions(n, (long)coutG * outPlane * rows * groups), n, (_, s0, s1) =>
         {
-            T[]? colsArr = g.IsPointwise ? null : GC.AllocateUninitializedArray<T>(rows * outPlane);
-            fixed (T* cols0 = colsArr)
+            T* cols0 = g.IsPointwise ? null : Scratch<T>.Get(0, rows * outPlane);
                 for (int s = s0; s < s1; s++)
                     for (int gi = 0; gi < groups; gi++)
                     {
@@ -82,8 +79,7 @@ public static unsafe class ConvKernels
         nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;
         ForPartitions(Partitions(n, (long)rows * inPlane * cinG * groups), n, (_, s0, s1) =>
         {
-            var colsArr = GC.AllocateUninitializedArray<T>(rows * inPlane);
-            fixed (T* cols = colsArr)
+            T* cols = Scratch<T>.Get(0, rows * inPlane);
                 for (int s = s0; s < s1; s++)
                     for (int gi = 0; gi < groups; gi++)
                     {
@@ -112,8 +108,7 @@ public static unsafe class ConvKernels
         nint pa = (nint)a, pbb = (nint)b, pdw = (nint)dw;
         ForPartitions(parts, n, (part, s0, s1) =>
         {
-            T[]? colsArr = g.IsPointwise ? null : GC.AllocateUninitializedArray<T>(rows * outPlane);
-            fixed (T* cols0 = colsArr)
+            T* cols0 = g.IsPointwise ? null : Scratch<T>.Get(0, rows * outPlane);
             fixed (T* acc0 = part == 0 ? null : partial[part - 1])
             {
                 T* acc = part == 0 ? (T*)pdw : acc0;

@@ -61,6 +61,7 @@ public static unsafe class PoolKernels
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int inPlane = id * ih * iw, outPlane = wd.Length * wh.Length * ww.Length;
+        if (id == 1 && wd.Length == 1) { MaxPlanes2D(x, y, idx, p0, p1, ih, iw, wh, ww); return; }
         for (int p = p0; p < p1; p++)
         {
             T* xp = x + (nint)p * inPlane;
@@ -90,6 +91,48 @@ public static unsafe class PoolKernels
                         y[o] = best; idx[o] = bestIdx; o++;
                     }
         }
+    }
+
+    /// <summary>The 2-D case (one depth slice): plain loops the JIT keeps in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPlanes2D<T>(T* x, T* y, long* idx, int p0, int p1, int ih, int iw, PoolWindow[] wh, PoolWindow[] ww)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int inPlane = ih * iw, oh = wh.Length, ow = ww.Length;
+        fixed (PoolWindow* pwh = wh, pww = ww)
+            for (int p = p0; p < p1; p++)
+            {
+                T* xp = x + (nint)p * inPlane;
+                T* yp = y + (nint)p * oh * ow;
+                long* ip = idx + (nint)p * oh * ow;
+                for (int oy = 0; oy < oh; oy++)
+                {
+                    var b = pwh[oy];
+                    for (int ox = 0; ox < ow; ox++)
+                    {
+                        var c = pww[ox];
+                        // Branch-free (random data mispredicts a compare-and-branch): m is the running max, used
+                        // only to compare; the winner's index moves on v > m or v NaN (PyTorch: the first NaN, else
+                        // the first maximum), and the value is read back at that index, so -0 vs +0 stays exact.
+                        T m = T.NegativeInfinity;
+                        int bestIdx = b.Start * iw + c.Start;
+                        for (int j = 0, yy = b.Start; j < b.Count; j++, yy += b.Step)
+                        {
+                            T* row = xp + yy * iw;
+                            for (int k = 0, xx = c.Start; k < c.Count; k++, xx += c.Step)
+                            {
+                                T v = row[xx];
+                                bool take = (v > m) | (T.IsNaN(v) & !T.IsNaN(m));
+                                int mask = -(int)Unsafe.As<bool, byte>(ref take);
+                                bestIdx = (bestIdx & ~mask) | ((yy * iw + xx) & mask);
+                                m = T.Max(m, v);
+                            }
+                        }
+                        yp[oy * ow + ox] = xp[bestIdx];
+                        ip[oy * ow + ox] = bestIdx;
+                    }
+                }
+            }
     }
 
     /// <summary>Average pooling; divisor per window: override, or the padded window size, or the in-bounds count.</summary>

@@ -15,8 +15,8 @@ internal sealed class CtcLossOp(long[] inputLengths, long[] targetLengths, int b
     private (double[] Nll, double[]? Grad) Compute(Tensor logProbs, Tensor targets, bool withGrad)
     {
         int T = logProbs._sizes[0], N = logProbs._sizes[1], C = logProbs._sizes[2];
-        var lp = logProbs.CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>().ToArray();
-        var tg = targets.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>().ToArray();
+        var lp = logProbs.CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>().ToArray();
+        var tg = targets.CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>().ToArray();
         bool concatenated = targets.Dim == 1;
         int maxS = targets.Dim == 2 ? targets._sizes[1] : 0;
         var nll = new double[N];

@@ -22,7 +22,7 @@ internal sealed class EmbeddingOp(long paddingIdx, bool scaleGradByFreq) : Op
 
     public override Tensor[] Forward(Tensor[] x)
     {
-        var w = x[0]; var idx = x[1].CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>();
+        var w = x[0]; var idx = x[1].CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>();
         int rows = w._sizes[0], dim = w._sizes[1];
         var wc = w.ContiguousRaw();
         var y = Tensor.Empty(OutShape(w, x[1]), w.DType);
@@ -45,7 +45,7 @@ internal sealed class EmbeddingOp(long paddingIdx, bool scaleGradByFreq) : Op
         var idx = ctx.Input(1).Reshape(-1);
         var sizes = ctx.InputSizes(0);
         var g = ctx.Grad().Reshape(-1, sizes[1]);
-        var flat = idx.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>();
+        var flat = idx.CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>();
         double[]? scale = null;
         if (paddingIdx >= 0 || scaleGradByFreq)
         {

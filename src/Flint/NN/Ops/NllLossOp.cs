@@ -33,7 +33,7 @@ internal sealed class NllLossOp(Reduction reduction, long ignoreIndex, bool hasW
         int inner = 1; for (int d = 2; d < input.Dim; d++) inner *= input._sizes[d];
         var t = target.CastRaw(DType.Int64).ContiguousRaw();
         var tv = KernelDispatch.Data<long>(t);
-        double[]? w = weight?.CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>().ToArray();
+        double[]? w = weight?.CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>().ToArray();
         var coef = new double[input._numel];
         double total = 0;
         for (int n = 0; n < N; n++)
@@ -54,8 +54,8 @@ internal sealed class NllLossOp(Reduction reduction, long ignoreIndex, bool hasW
     {
         var input = inputs[0]; var target = inputs[1]; var weight = inputs.Length > 2 ? inputs[2] : null;
         var (coef, total) = Coefficients(input, target, weight);
-        var x = input.CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>();
-        var cf = coef.CastRaw(DType.Float64).AsSpan<double>();
+        var x = input.CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>();
+        var cf = coef.CastRaw(DType.Float64).RawSpan<double>();
         int C = input.Dim == 1 ? input._sizes[0] : input._sizes[1];
         int N = input.Dim == 1 ? 1 : input._sizes[0];
         int inner = input._numel / Math.Max(1, N * C);

@@ -94,10 +94,10 @@ public sealed class ConvolutionOp : Op
             var g = new ConvGeometry(x._sizes[1] / Groups, x._sizes.AsSpan(2), y._sizes.AsSpan(2), kernel, Stride, Padding, Dilation);
             int coutG = w._sizes[0] / Groups;
             if (x.DType == DType.Float32)
-                fixed (float* px = x.AsSpan<float>(), pw = w.AsSpan<float>(), py = y.AsSpan<float>(), pb = b is null ? default : b.AsSpan<float>())
+                fixed (float* px = x.RawSpan<float>(), pw = w.RawSpan<float>(), py = y.RawSpan<float>(), pb = b is null ? default : b.RawSpan<float>())
                     ConvKernels.Forward(px, pw, b is null ? null : pb, py, n, Groups, coutG, g);
             else
-                fixed (double* px = x.AsSpan<double>(), pw = w.AsSpan<double>(), py = y.AsSpan<double>(), pb = b is null ? default : b.AsSpan<double>())
+                fixed (double* px = x.RawSpan<double>(), pw = w.RawSpan<double>(), py = y.RawSpan<double>(), pb = b is null ? default : b.RawSpan<double>())
                     ConvKernels.Forward(px, pw, b is null ? null : pb, py, n, Groups, coutG, g);
         }
         else
@@ -105,10 +105,10 @@ public sealed class ConvolutionOp : Op
             int coutG = w._sizes[1], cinG = w._sizes[0] / Groups;
             var g = new ConvGeometry(coutG, y._sizes.AsSpan(2), x._sizes.AsSpan(2), kernel, Stride, Padding, Dilation);
             if (x.DType == DType.Float32)
-                fixed (float* px = x.AsSpan<float>(), pw = w.AsSpan<float>(), py = y.AsSpan<float>(), pb = b is null ? default : b.AsSpan<float>())
+                fixed (float* px = x.RawSpan<float>(), pw = w.RawSpan<float>(), py = y.RawSpan<float>(), pb = b is null ? default : b.RawSpan<float>())
                     ConvKernels.ForwardTransposed(px, pw, b is null ? null : pb, py, n, Groups, cinG, g);
             else
-                fixed (double* px = x.AsSpan<double>(), pw = w.AsSpan<double>(), py = y.AsSpan<double>(), pb = b is null ? default : b.AsSpan<double>())
+                fixed (double* px = x.RawSpan<double>(), pw = w.RawSpan<double>(), py = y.RawSpan<double>(), pb = b is null ? default : b.RawSpan<double>())
                     ConvKernels.ForwardTransposed(px, pw, b is null ? null : pb, py, n, Groups, cinG, g);
         }
     }
@@ -170,10 +170,10 @@ public sealed class ConvWeightGradOp(int[] stride, int[] padding, int[] dilation
             ? new ConvGeometry(gy._sizes[1] / groups, gy._sizes.AsSpan(2), x._sizes.AsSpan(2), kernel, stride, padding, dilation)
             : new ConvGeometry(x._sizes[1] / groups, x._sizes.AsSpan(2), gy._sizes.AsSpan(2), kernel, stride, padding, dilation);
         if (ct == DType.Float32)
-            fixed (float* pa = a.AsSpan<float>(), pb = b.AsSpan<float>(), pw = dw.AsSpan<float>())
+            fixed (float* pa = a.RawSpan<float>(), pb = b.RawSpan<float>(), pw = dw.RawSpan<float>())
                 ConvKernels.WeightGrad(pa, pb, pw, n, groups, bRowsG, g);
         else
-            fixed (double* pa = a.AsSpan<double>(), pb = b.AsSpan<double>(), pw = dw.AsSpan<double>())
+            fixed (double* pa = a.RawSpan<double>(), pb = b.RawSpan<double>(), pw = dw.RawSpan<double>())
                 ConvKernels.WeightGrad(pa, pb, pw, n, groups, bRowsG, g);
         return [dw.CastRaw(rt)];
     }

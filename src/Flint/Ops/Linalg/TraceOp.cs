@@ -20,8 +20,8 @@ public sealed class TraceOp : Op
         var ct = rt.IsFloatingPoint() ? DType.Float64 : DType.Int64;
         var d = diag.CastRaw(ct).ContiguousRaw();
         var y = Tensor.Empty([], ct);
-        if (ct == DType.Float64) y.AsSpan<double>()[0] = Sum<double>(d.AsSpan<double>());
-        else y.AsSpan<long>()[0] = Sum<long>(d.AsSpan<long>());
+        if (ct == DType.Float64) y.RawSpan<double>()[0] = Sum<double>(d.RawSpan<double>());
+        else y.RawSpan<long>()[0] = Sum<long>(d.RawSpan<long>());
         return [y.CastRaw(rt)];
     }
 

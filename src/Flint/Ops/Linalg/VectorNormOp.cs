@@ -24,8 +24,8 @@ public sealed class LinalgVectorNormOp(double ord, int[]? dims, bool keepdim, DT
         var plan = new ReductionPlan(x[0], Dims, KeepDim);
         var rows = plan.Rows(DType.Float64);
         var y = Tensor.Empty(plan.OutSizes, DType.Float64);
-        var src = rows.AsSpan<double>();
-        var dst = y.AsSpan<double>();
+        var src = rows.RawSpan<double>();
+        var dst = y.RawSpan<double>();
         int n = plan.RowLength;
         for (int r = 0; r < plan.RowCount; r++) dst[r] = Norm(src.Slice(r * n, n), Ord);
         return [y.CastRaw(ResultType(x[0]))];

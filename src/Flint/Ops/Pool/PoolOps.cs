@@ -25,11 +25,11 @@ public sealed class MaxPoolOp(PoolSpec spec) : Op
         var xc = x.CastRaw(ct).ContiguousRaw();
         var y = Tensor.Empty(outSizes, ct);
         var idx = Tensor.Empty(outSizes, DType.Int64);
-        fixed (long* pi = idx.AsSpan<long>())
+        fixed (long* pi = idx.RawSpan<long>())
             if (ct == DType.Float32)
-                fixed (float* px = xc.AsSpan<float>(), py = y.AsSpan<float>()) PoolKernels.Max(px, py, pi, planes, id, ih, iw, wd, wh, ww);
+                fixed (float* px = xc.RawSpan<float>(), py = y.RawSpan<float>()) PoolKernels.Max(px, py, pi, planes, id, ih, iw, wd, wh, ww);
             else
-                fixed (double* px = xc.AsSpan<double>(), py = y.AsSpan<double>()) PoolKernels.Max(px, py, pi, planes, id, ih, iw, wd, wh, ww);
+                fixed (double* px = xc.RawSpan<double>(), py = y.RawSpan<double>()) PoolKernels.Max(px, py, pi, planes, id, ih, iw, wd, wh, ww);
         return [y.CastRaw(x.DType), idx];
     }
 
@@ -60,9 +60,9 @@ public sealed class AvgPoolOp(PoolSpec spec, bool countIncludePad = true, int di
         var xc = x.CastRaw(ct).ContiguousRaw();
         var y = Tensor.Empty(backward ? inSizes : outSizes, ct, zeroed: backward);
         if (ct == DType.Float32)
-            fixed (float* px = xc.AsSpan<float>(), py = y.AsSpan<float>()) PoolKernels.Avg(px, py, planes, id, ih, iw, wd, wh, ww, countIncludePad, divisorOverride, backward);
+            fixed (float* px = xc.RawSpan<float>(), py = y.RawSpan<float>()) PoolKernels.Avg(px, py, planes, id, ih, iw, wd, wh, ww, countIncludePad, divisorOverride, backward);
         else
-            fixed (double* px = xc.AsSpan<double>(), py = y.AsSpan<double>()) PoolKernels.Avg(px, py, planes, id, ih, iw, wd, wh, ww, countIncludePad, divisorOverride, backward);
+            fixed (double* px = xc.RawSpan<double>(), py = y.RawSpan<double>()) PoolKernels.Avg(px, py, planes, id, ih, iw, wd, wh, ww, countIncludePad, divisorOverride, backward);
         return [y.CastRaw(x.DType)];
     }
 
@@ -90,11 +90,11 @@ public sealed class PlaneScatterOp(int[] outputSizes, int spatial, string backwa
         int dstPlane = 1, srcPlane = 1;
         for (int d = 0; d < spatial; d++) { dstPlane *= outputSizes[^(d + 1)]; srcPlane *= src._sizes[^(d + 1)]; }
         int planes = srcPlane == 0 ? 0 : s._numel / srcPlane;
-        fixed (long* pi = idx.AsSpan<long>())
+        fixed (long* pi = idx.RawSpan<long>())
             if (ct == DType.Float32)
-                fixed (float* ps = s.AsSpan<float>(), py = y.AsSpan<float>()) PoolKernels.Scatter(ps, pi, py, planes, srcPlane, dstPlane);
+                fixed (float* ps = s.RawSpan<float>(), py = y.RawSpan<float>()) PoolKernels.Scatter(ps, pi, py, planes, srcPlane, dstPlane);
             else
-                fixed (double* ps = s.AsSpan<double>(), py = y.AsSpan<double>()) PoolKernels.Scatter(ps, pi, py, planes, srcPlane, dstPlane);
+                fixed (double* ps = s.RawSpan<double>(), py = y.RawSpan<double>()) PoolKernels.Scatter(ps, pi, py, planes, srcPlane, dstPlane);
         return [y.CastRaw(src.DType)];
     }
 
@@ -117,11 +117,11 @@ public sealed class PlaneGatherOp(int spatial) : Op
         int srcPlane = 1, dstPlane = 1;
         for (int d = 0; d < spatial; d++) { srcPlane *= s._sizes[^(d + 1)]; dstPlane *= idx._sizes[^(d + 1)]; }
         int planes = dstPlane == 0 ? 0 : idx._numel / dstPlane;
-        fixed (long* pi = idx.AsSpan<long>())
+        fixed (long* pi = idx.RawSpan<long>())
             if (ct == DType.Float32)
-                fixed (float* ps = s.AsSpan<float>(), py = y.AsSpan<float>()) PoolKernels.Gather(ps, pi, py, planes, dstPlane, srcPlane);
+                fixed (float* ps = s.RawSpan<float>(), py = y.RawSpan<float>()) PoolKernels.Gather(ps, pi, py, planes, dstPlane, srcPlane);
             else
-                fixed (double* ps = s.AsSpan<double>(), py = y.AsSpan<double>()) PoolKernels.Gather(ps, pi, py, planes, dstPlane, srcPlane);
+                fixed (double* ps = s.RawSpan<double>(), py = y.RawSpan<double>()) PoolKernels.Gather(ps, pi, py, planes, dstPlane, srcPlane);
         return [y.CastRaw(src.DType)];
     }
 

@@ -65,7 +65,7 @@ public sealed class MaxDimOp(int? dim, bool keepdim, bool isMax, bool indicesOnl
         bool max = isMax;
         RowLoop.For(m, n, (s, e) =>
         {
-            var r = rows.AsSpan<T>(); var v = vals.AsSpan<T>(); var ix = idx.AsSpan<long>();
+            var r = rows.RawSpan<T>(); var v = vals.RawSpan<T>(); var ix = idx.RawSpan<long>();
             for (int i = s; i < e; i++) { var (bv, bi) = ReduceRows.ArgExtreme<T>(r.Slice(i * n, n), max); v[i] = bv; ix[i] = bi; }
         });
     }
@@ -111,7 +111,7 @@ public sealed class VarOp(int[]? dims, double correction, bool keepdim, bool std
         bool sd = std; double corr = correction;
         RowLoop.For(m, n, (s, e) =>
         {
-            var r = rows.AsSpan<double>(); var vs = v.AsSpan<double>(); var ms = mu.AsSpan<double>();
+            var r = rows.RawSpan<double>(); var vs = v.RawSpan<double>(); var ms = mu.RawSpan<double>();
             for (int i = s; i < e; i++)
             {
                 var (var, mean) = ReduceRows.VarMean(r.Slice(i * n, n), corr);
@@ -165,7 +165,7 @@ public sealed class LogsumexpOp(int[] dims, bool keepdim) : Op
         var y = Tensor.Empty(plan.OutSizes, DType.Float64);
         RowLoop.For(m, n, (s, e) =>
         {
-            var r = rows.AsSpan<double>(); var ys = y.AsSpan<double>();
+            var r = rows.RawSpan<double>(); var ys = y.RawSpan<double>();
             for (int i = s; i < e; i++) ys[i] = ReduceRows.LogSumExp(r.Slice(i * n, n));
         });
         return [y.CastRaw(TypePromotion.ToFloat(x[0].DType))];

@@ -23,8 +23,8 @@ public sealed class CumOp(int dim, DType? dtype, bool prod, bool reverse = false
         if (ReferenceEquals(lines._storage, x[0]._storage)) lines = lines.CloneRaw();
         int n = lines.Dim == 0 ? 1 : lines._sizes[^1], m = n == 0 ? 0 : lines._numel / n;
         bool p = prod, rev = reverse;
-        if (ct == DType.Float64) RowLoop.For(m, n, (s, e) => Scan(lines.AsSpan<double>(), s, e, n, p, rev));
-        else RowLoop.For(m, n, (s, e) => Scan(lines.AsSpan<long>(), s, e, n, p, rev));
+        if (ct == DType.Float64) RowLoop.For(m, n, (s, e) => Scan(lines.RawSpan<double>(), s, e, n, p, rev));
+        else RowLoop.For(m, n, (s, e) => Scan(lines.RawSpan<long>(), s, e, n, p, rev));
         return [DimLines.FromLines(lines, d, x[0].Dim).CastRaw(rt)];
     }
 
@@ -63,11 +63,11 @@ public sealed class CumprodZerosGradOp(int dim) : Op
     public override Tensor[] Forward(Tensor[] x)
     {
         int d = ShapeUtil.WrapDim(dim, x[0].Dim);
-        var xl = DimLines.ToLines(x[0], d, DType.Float64).AsSpan<double>().ToArray();
-        var gl = DimLines.ToLines(x[1], d, DType.Float64).AsSpan<double>();
+        var xl = DimLines.ToLines(x[0], d, DType.Float64).RawSpan<double>().ToArray();
+        var gl = DimLines.ToLines(x[1], d, DType.Float64).RawSpan<double>();
         int n = x[0].Dim == 0 ? 1 : x[0]._sizes[d], m = n == 0 ? 0 : xl.Length / n;
         var res = Tensor.Empty(DimLines.ToLines(x[0], d, DType.Float64)._sizes, DType.Float64);
-        var r = res.AsSpan<double>();
+        var r = res.RawSpan<double>();
         for (int i = 0; i < m; i++)
         {
             var xs = xl.AsSpan(i * n, n); var gs = gl.Slice(i * n, n); var rs = r.Slice(i * n, n);
@@ -122,7 +122,7 @@ public sealed class CumExtremeOp(int dim, bool isMax) : Op
 
     private static void Scan<T>(Tensor lines, Tensor idx, int m, int n, bool max) where T : unmanaged, System.Numerics.INumber<T>
     {
-        var a = lines.AsSpan<T>(); var ix = idx.AsSpan<long>();
+        var a = lines.RawSpan<T>(); var ix = idx.RawSpan<long>();
         for (int i = 0; i < m; i++)
         {
             var l = a.Slice(i * n, n); var li = ix.Slice(i * n, n);
@@ -153,9 +153,9 @@ public sealed class ProdOthersOp(int dim) : Op
     {
         int d = ShapeUtil.WrapDim(dim, x[0].Dim);
         var lines = DimLines.ToLines(x[0], d, DType.Float64);
-        var src = lines.AsSpan<double>();
+        var src = lines.RawSpan<double>();
         var res = Tensor.Empty(lines._sizes, DType.Float64);
-        var r = res.AsSpan<double>();
+        var r = res.RawSpan<double>();
         int n = lines._sizes[^1], m = n == 0 ? 0 : src.Length / n;
         for (int i = 0; i < m; i++)
         {

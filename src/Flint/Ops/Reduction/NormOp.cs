@@ -32,7 +32,7 @@ public sealed class NormOp(double p, int[]? dims, bool keepdim) : Op
         double pp = p;
         RowLoop.For(m, n, (s, e) =>
         {
-            var r = rows.AsSpan<double>(); var ys = y.AsSpan<double>();
+            var r = rows.RawSpan<double>(); var ys = y.RawSpan<double>();
             for (int i = s; i < e; i++) ys[i] = ReduceRows.Norm(r.Slice(i * n, n), pp);
         });
         return [y.CastRaw(t)];

@@ -15,8 +15,8 @@ internal static class ReduceMasks
     public static Tensor ZeroNaN(Tensor x, DType ct)
     {
         var c = x.DType == ct ? x.CloneRaw() : x.CastRaw(ct);
-        if (ct == DType.Float32) { var s = c.AsSpan<float>(); for (int i = 0; i < s.Length; i++) if (float.IsNaN(s[i])) s[i] = 0; }
-        else { var s = c.AsSpan<double>(); for (int i = 0; i < s.Length; i++) if (double.IsNaN(s[i])) s[i] = 0; }
+        if (ct == DType.Float32) { var s = c.RawSpan<float>(); for (int i = 0; i < s.Length; i++) if (float.IsNaN(s[i])) s[i] = 0; }
+        else { var s = c.RawSpan<double>(); for (int i = 0; i < s.Length; i++) if (double.IsNaN(s[i])) s[i] = 0; }
         return c;
     }
 
@@ -25,7 +25,7 @@ internal static class ReduceMasks
     {
         var d = Dense64(x);
         var r = Tensor.Empty(x._sizes, DType.Float64);
-        var s = d.AsSpan<double>(); var o = r.AsSpan<double>();
+        var s = d.RawSpan<double>(); var o = r.RawSpan<double>();
         for (int i = 0; i < s.Length; i++) o[i] = double.IsNaN(s[i]) ? 0 : 1;
         return r.CastRaw(x.DType);
     }
@@ -35,15 +35,15 @@ internal static class ReduceMasks
     {
         switch (t.DType)
         {
-            case DType.Float32: System.Numerics.Tensors.TensorPrimitives.Multiply(t.AsSpan<float>(), (float)f, t.AsSpan<float>()); break;
-            case DType.Float64: System.Numerics.Tensors.TensorPrimitives.Multiply(t.AsSpan<double>(), f, t.AsSpan<double>()); break;
+            case DType.Float32: System.Numerics.Tensors.TensorPrimitives.Multiply(t.RawSpan<float>(), (float)f, t.RawSpan<float>()); break;
+            case DType.Float64: System.Numerics.Tensors.TensorPrimitives.Multiply(t.RawSpan<double>(), f, t.RawSpan<double>()); break;
             default: throw new NotSupportedException("scale of " + t.DType.Name());
         }
     }
 
     public static bool HasZero(Tensor x)
     {
-        var d = Dense64(x).AsSpan<double>();
+        var d = Dense64(x).RawSpan<double>();
         foreach (var v in d) if (v == 0) return true;
         return false;
     }
@@ -58,12 +58,12 @@ internal static class ReduceMasks
         if (x._numel == 0) return Tensor.Empty(x._sizes, x.DType);
         var xd = x.Detach(); var yd = y.Detach();
         var eq = Tensor.Empty(x._sizes, DType.Float64);
-        var xs = Dense64(xd).AsSpan<double>();
-        var yb = Dense64(yd).ExpandRaw(x._sizes).ContiguousRaw().AsSpan<double>();
-        var es = eq.AsSpan<double>();
+        var xs = Dense64(xd).RawSpan<double>();
+        var yb = Dense64(yd).ExpandRaw(x._sizes).ContiguousRaw().RawSpan<double>();
+        var es = eq.RawSpan<double>();
         for (int i = 0; i < es.Length; i++) es[i] = xs[i] == yb[i] || (nanMatches && double.IsNaN(xs[i]) && double.IsNaN(yb[i])) ? 1 : 0;
         var cnt = ReduceCore.Run(eq, dims, true, DType.Float64, ReduceCore.Kind.Sum);
-        var cb = cnt.ExpandRaw(x._sizes).ContiguousRaw().AsSpan<double>();
+        var cb = cnt.ExpandRaw(x._sizes).ContiguousRaw().RawSpan<double>();
         // without nanMatches (amax/amin, as PyTorch's scale_grad_by_count) a NaN result matches nothing: 0/0 = NaN
         for (int i = 0; i < es.Length; i++) es[i] = cb[i] == 0 ? double.NaN : es[i] / cb[i];
         return eq.CastRaw(x.DType);
@@ -79,7 +79,7 @@ internal static class ReduceMasks
     {
         var d = Dense64(x);
         var r = Tensor.Empty(x._sizes, DType.Float64);
-        var s = d.AsSpan<double>(); var o = r.AsSpan<double>();
+        var s = d.RawSpan<double>(); var o = r.RawSpan<double>();
         for (int i = 0; i < s.Length; i++) o[i] = f(s[i]);
         return r.CastRaw(x.DType);
     }

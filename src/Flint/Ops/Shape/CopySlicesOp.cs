@@ -69,7 +69,7 @@ internal sealed class AsStridedOp(int[] sizes, int[] strides, int relativeOffset
     private static void AccumulateOverlapping(Tensor region, Tensor g)
     {
         // Rare (expanded views written in place): element by element through float64.
-        var gd = g.Detach().CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>();
+        var gd = g.Detach().CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>();
         var idx = new int[region.Dim];
         for (int n = 0; n < gd.Length; n++)
         {

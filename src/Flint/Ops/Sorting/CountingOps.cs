@@ -16,11 +16,11 @@ public sealed class UniqueOp : Op
         var flat = t.ContiguousRaw();
         flat = flat.AsStridedRaw([t._numel], [1], flat._offset);
         var (vals, idx) = SortCore.SortedLines(flat, 0, false);
-        var vd = vals.CastRaw(DType.Float64).AsSpan<double>();
-        var id = idx.AsSpan<long>();
+        var vd = vals.CastRaw(DType.Float64).RawSpan<double>();
+        var id = idx.RawSpan<long>();
         int n = t._numel;
         var inverse = Tensor.Empty(t._sizes, DType.Int64);
-        var inv = inverse.AsSpan<long>();
+        var inv = inverse.RawSpan<long>();
         var firsts = new List<int>(); var counts = new List<long>();
         for (int i = 0; i < n; i++)
         {
@@ -32,10 +32,10 @@ public sealed class UniqueOp : Op
         var sortedOrig = vals.CastRaw(t.DType);
         var u = Tensor.Empty([firsts.Count], t.DType);
         var sel = Tensor.Empty([firsts.Count], DType.Int64);
-        for (int i = 0; i < firsts.Count; i++) sel.AsSpan<long>()[i] = firsts[i];
+        for (int i = 0; i < firsts.Count; i++) sel.RawSpan<long>()[i] = firsts[i];
         var g = new GatherOp(0).Forward([sortedOrig, sel])[0];
         var c = Tensor.Empty([counts.Count], DType.Int64);
-        counts.ToArray().CopyTo(c.AsSpan<long>());
+        counts.ToArray().CopyTo(c.RawSpan<long>());
         return [g, inverse, c];
     }
 
@@ -60,12 +60,12 @@ public sealed class SearchsortedOp(bool right, bool outInt32) : Op
     {
         var seq = x[0]; var v = x[1];
         Check(seq, v);
-        var s = seq.CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>();
-        var vs = v.CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>();
+        var s = seq.CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>();
+        var vs = v.CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>();
         int n = seq._sizes[^1];
         int per = seq.Dim == 1 ? vs.Length : (v.Dim == 0 ? 1 : v._sizes[^1]);
         var r = Tensor.Empty(v._sizes, DType.Int64);
-        var o = r.AsSpan<long>();
+        var o = r.RawSpan<long>();
         for (int i = 0; i < vs.Length; i++)
         {
             var row = seq.Dim == 1 ? s : s.Slice(i / per * n, n);
@@ -101,7 +101,7 @@ public sealed class BincountOp(long minlength) : Op
         if (t.Dim != 1 || t.DType.IsFloatingPoint() || t.DType == DType.Bool)
             throw new ArgumentException("bincount only supports 1-d non-negative integral inputs.");
         if (minlength < 0) throw new ArgumentException("minlength should be >= 0");
-        var v = t.CastRaw(DType.Int64).ContiguousRaw().AsSpan<long>();
+        var v = t.CastRaw(DType.Int64).ContiguousRaw().RawSpan<long>();
         long max = -1;
         foreach (var e in v) { if (e < 0) throw new ArgumentException("bincount only supports 1-d non-negative integral inputs."); if (e > max) max = e; }
         if (w is not null && (w.Dim != 1 || w._numel != t._numel))
@@ -110,13 +110,13 @@ public sealed class BincountOp(long minlength) : Op
         if (w is null)
         {
             var r = Tensor.Empty([len], DType.Int64, zeroed: true);
-            var o = r.AsSpan<long>();
+            var o = r.RawSpan<long>();
             foreach (var e in v) o[(int)e]++;
             return [r];
         }
-        var wd = w.CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>();
+        var wd = w.CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>();
         var rd = Tensor.Empty([len], DType.Float64, zeroed: true);
-        var od = rd.AsSpan<double>();
+        var od = rd.RawSpan<double>();
         for (int i = 0; i < v.Length; i++) od[(int)v[i]] += wd[i];
         return [rd.CastRaw(OutType(x))];
     }
@@ -137,7 +137,7 @@ public sealed class HistcOp(long bins, double min, double max) : Op
         if (!t.DType.IsFloatingPoint())
             throw new InvalidOperationException($"\"histogram_cpu\" not implemented for '{ReduceCore.TypeName(t.DType)}'");
         if (bins <= 0) throw new ArgumentException("torch.histc(): bins must be > 0, but got " + bins + " for dimension 0");
-        var v = t.CastRaw(DType.Float64).ContiguousRaw().AsSpan<double>();
+        var v = t.CastRaw(DType.Float64).ContiguousRaw().RawSpan<double>();
         double lo = min, hi = max;
         if (lo == hi && v.Length > 0)
         {
@@ -147,7 +147,7 @@ public sealed class HistcOp(long bins, double min, double max) : Op
         if (lo == hi) { lo -= 1; hi += 1; }
         if (lo > hi) throw new ArgumentException($"torch.histc(): max must be larger than min, but got min {lo} max {hi}");
         var r = Tensor.Empty([(int)bins], DType.Float64, zeroed: true);
-        var o = r.AsSpan<double>();
+        var o = r.RawSpan<double>();
         foreach (var e in v)
         {
             if (!(e >= lo && e <= hi)) continue;

@@ -122,7 +122,7 @@ public sealed class OrderStatOp(string name, int? dim, bool keepdim, int k = 0) 
         var outSizes = OutSizes(t, d);
         var vals = Tensor.Empty([m], ct);
         var idx = Tensor.Empty([m], DType.Int64);
-        if (n == 0) { Fill(vals); idx.AsSpan<long>().Clear(); }
+        if (n == 0) { Fill(vals); idx.RawSpan<long>().Clear(); }
         else switch (ct)
         {
             case DType.Float32: Lines<float>(lines, vals, idx, m, n); break;
@@ -136,9 +136,9 @@ public sealed class OrderStatOp(string name, int? dim, bool keepdim, int k = 0) 
 
     private static void Fill(Tensor vals)
     {
-        if (vals.DType == DType.Float32) vals.AsSpan<float>().Fill(float.NaN);
-        else if (vals.DType == DType.Float64) vals.AsSpan<double>().Fill(double.NaN);
-        else vals.AsSpan<long>().Clear();
+        if (vals.DType == DType.Float32) vals.RawSpan<float>().Fill(float.NaN);
+        else if (vals.DType == DType.Float64) vals.RawSpan<double>().Fill(double.NaN);
+        else vals.RawSpan<long>().Clear();
     }
 
     private void Lines<T>(Tensor lines, Tensor vals, Tensor idx, int m, int n) where T : unmanaged, System.Numerics.INumber<T>
@@ -147,7 +147,7 @@ public sealed class OrderStatOp(string name, int? dim, bool keepdim, int k = 0) 
         RowLoop.For(m, n * 8, (s, e) =>
         {
             var scratch = new T[n];
-            var l = lines.AsSpan<T>(); var vs = vals.AsSpan<T>(); var ix = idx.AsSpan<long>();
+            var l = lines.RawSpan<T>(); var vs = vals.RawSpan<T>(); var ix = idx.RawSpan<long>();
             for (int i = s; i < e; i++)
             {
                 var line = l.Slice(i * n, n);

@@ -38,10 +38,10 @@ public sealed class Im2ColOp(int[] kernel, int[] dilation, int[] padding, int[] 
         var y = Tensor.Empty([n, g.ColRows, g.OutputPlane], ct);
         long inStride = (long)g.Channels * g.InputPlane, outStride = (long)g.ColRows * g.OutputPlane;
         if (ct == DType.Float32)
-            fixed (float* px = xc.AsSpan<float>(), py = y.AsSpan<float>())
+            fixed (float* px = xc.RawSpan<float>(), py = y.RawSpan<float>())
                 for (int b = 0; b < n; b++) Im2Col.Unroll(px + b * inStride, py + b * outStride, g);
         else
-            fixed (double* px = xc.AsSpan<double>(), py = y.AsSpan<double>())
+            fixed (double* px = xc.RawSpan<double>(), py = y.RawSpan<double>())
                 for (int b = 0; b < n; b++) Im2Col.Unroll(px + b * inStride, py + b * outStride, g);
         return [y.CastRaw(x.DType)];
     }
@@ -90,10 +90,10 @@ public sealed class Col2ImOp(int[] outputSize, int[] kernel, int[] dilation, int
         var y = Tensor.Empty([n, g.Channels, outputSize[0], outputSize[1]], ct, zeroed: true);
         long colStride = (long)g.ColRows * g.OutputPlane, imStride = (long)g.Channels * g.InputPlane;
         if (ct == DType.Float32)
-            fixed (float* px = xc.AsSpan<float>(), py = y.AsSpan<float>())
+            fixed (float* px = xc.RawSpan<float>(), py = y.RawSpan<float>())
                 for (int b = 0; b < n; b++) Im2Col.Fold(px + b * colStride, py + b * imStride, g);
         else
-            fixed (double* px = xc.AsSpan<double>(), py = y.AsSpan<double>())
+            fixed (double* px = xc.RawSpan<double>(), py = y.RawSpan<double>())
                 for (int b = 0; b < n; b++) Im2Col.Fold(px + b * colStride, py + b * imStride, g);
         return [y.CastRaw(x.DType)];
     }
