@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Flint.Kernels.Cpu;
 
@@ -61,7 +63,13 @@ public static unsafe class PoolKernels
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int inPlane = id * ih * iw, outPlane = wd.Length * wh.Length * ww.Length;
-        if (id == 1 && wd.Length == 1) { MaxPlanes2D(x, y, idx, p0, p1, ih, iw, wh, ww); return; }
+        if (id == 1 && wd.Length == 1)
+        {
+            if (typeof(T) == typeof(float) && Avx2.IsSupported && IsPairs(wh) && IsPairs(ww) && ww.Length >= 8)
+                MaxPlanes2x2((float*)x, (float*)y, idx, p0, p1, ih, iw, wh.Length, ww.Length);
+            else MaxPlanes2D(x, y, idx, p0, p1, ih, iw, wh, ww);
+            return;
+        }
         for (int p = p0; p < p1; p++)
         {
             T* xp = x + (nint)p * inPlane;
@@ -91,6 +99,71 @@ public static unsafe class PoolKernels
                         y[o] = best; idx[o] = bestIdx; o++;
                     }
         }
+    }
+
+    /// <summary>Windows [2o, 2o+1] (kernel 2, stride 2, no padding or dilation): MaxPool2d(2), the common case.</summary>
+    private static bool IsPairs(PoolWindow[] w)
+    {
+        for (int o = 0; o < w.Length; o++)
+            if (w[o].Start != 2 * o || w[o].Count != 2 || w[o].Step != 1) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// 2×2 windows, 8 outputs per step with AVX2: the even and odd columns of both input rows are split out, and the
+    /// four candidates are scanned in PyTorch's order (row-major; the first maximum, or the first NaN, wins). A row
+    /// whose width is not a multiple of 8 ends with a step overlapping the previous one (same values rewritten).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPlanes2x2(float* x, float* y, long* idx, int p0, int p1, int ih, int iw, int oh, int ow)
+    {
+        var lane = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        for (int p = p0; p < p1; p++)
+        {
+            float* xp = x + (nint)p * ih * iw;
+            float* yp = y + (nint)p * oh * ow;
+            long* ip = idx + (nint)p * oh * ow;
+            for (int oy = 0; oy < oh; oy++)
+            {
+                float* r0 = xp + 2 * oy * iw, r1 = r0 + iw;
+                var rowBase = Vector256.Create(2 * oy * iw);
+                for (int ox = 0; ; ox += 8)
+                {
+                    if (ox > ow - 8) ox = ow - 8;
+                    var (e0, o0) = EvenOdd(r0 + 2 * ox);
+                    var (e1, o1) = EvenOdd(r1 + 2 * ox);
+                    var best = e0;
+                    var code = Vector256<int>.Zero; // 0: (0,0), 1: (0,1), iw: (1,0), iw+1: (1,1)
+                    Take(ref best, ref code, o0, Vector256.Create(1));
+                    Take(ref best, ref code, e1, Vector256.Create(iw));
+                    Take(ref best, ref code, o1, Vector256.Create(iw + 1));
+                    best.Store(yp + oy * ow + ox);
+                    var flat = rowBase + code + lane + Vector256.Create(2 * ox);
+                    Avx2.ConvertToVector256Int64(flat.GetLower()).Store(ip + oy * ow + ox);
+                    Avx2.ConvertToVector256Int64(flat.GetUpper()).Store(ip + oy * ow + ox + 4);
+                    if (ox == ow - 8) break;
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Even, Vector256<float> Odd) EvenOdd(float* p)
+    {
+        var a = Vector256.Load(p); var b = Vector256.Load(p + 8);
+        // within 128-bit lanes: [a0 a2 b0 b2 | a4 a6 b4 b6]; the 64-bit permute puts them in order
+        var even = Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble();
+        var odd = Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble();
+        return (Avx2.Permute4x64(even, 0b11_01_10_00).AsSingle(), Avx2.Permute4x64(odd, 0b11_01_10_00).AsSingle());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref Vector256<float> best, ref Vector256<int> code, Vector256<float> c, Vector256<int> cCode)
+    {
+        // c > best, or c is NaN while best is not
+        var take = Vector256.GreaterThan(c, best) | (~Vector256.Equals(c, c) & Vector256.Equals(best, best));
+        best = Vector256.ConditionalSelect(take, c, best);
+        code = Vector256.ConditionalSelect(take.AsInt32(), cCode, code);
     }
 
     /// <summary>The 2-D case (one depth slice): plain loops the JIT keeps in registers.</summary>
