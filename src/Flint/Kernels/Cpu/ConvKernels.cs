@@ -29,6 +29,11 @@ public static unsafe class ConvKernels
     /// <summary>y[n, g] = W_g @ im2col(x[n, g]) + bias.</summary>
     public static void Forward<T>(T* x, T* w, T* bias, T* y, int n, int groups, int coutG, ConvGeometry g) where T : unmanaged
     {
+        if (typeof(T) == typeof(float) && DirectConv2d.Applies(groups, g))
+        {
+            DirectConv2d.Forward((float*)x, (float*)w, (float*)bias, (float*)y, n, coutG, g);
+            return;
+        }
         int rows = g.ColRows, outPlane = g.OutputPlane, inG = g.Channels * g.InputPlane;
         nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;
         if (groups == 1 && !g.IsPointwise && n > 1 && (long)rows * outPlane * n <= 1L << 24)
@@ -74,6 +79,7 @@ public static unsafe class ConvKernels
     public static void ForwardTransposed<T>(T* x, T* w, T* bias, T* y, int n, int groups, int cinG, ConvGeometry g) where T : unmanaged, System.Numerics.INumber<T>
     {
         // g: Channels = CoutG, Input* = this op's output spatial, Output* = this op's input spatial.
+        if (typeof(T) == typeof(float) && DirectConv2d.TryTransposed((float*)x, (float*)w, (float*)bias, (float*)y, n, groups, cinG, g)) return;
         int rows = g.ColRows, inPlane = g.OutputPlane, outPlane = g.InputPlane, coutG = g.Channels;
         new Span<T>(y, n * groups * coutG * outPlane).Clear();
         nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;

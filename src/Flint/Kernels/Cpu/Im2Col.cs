@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Flint.Kernels.Cpu;
 
@@ -34,7 +35,7 @@ public static unsafe class Im2Col
                                 T* d = dst + ((nint)oz * g.OH + oy) * g.OW;
                                 if ((uint)iz >= (uint)g.ID || (uint)iy >= (uint)g.IH)
                                 {
-                                    new Span<T>(d, g.OW).Clear();
+                                    Zero(d, g.OW);
                                     continue;
                                 }
                                 T* src = xc + ((nint)iz * g.IH + iy) * g.IW;
@@ -43,9 +44,9 @@ public static unsafe class Im2Col
                                 {
                                     // contiguous run: zeros left of the input, a copy, zeros right of it
                                     int lo = Math.Clamp(-ix0, 0, g.OW), hi = Math.Clamp(g.IW - ix0, lo, g.OW);
-                                    if (lo > 0) new Span<T>(d, lo).Clear();
-                                    if (hi > lo) new ReadOnlySpan<T>(src + ix0 + lo, hi - lo).CopyTo(new Span<T>(d + lo, hi - lo));
-                                    if (g.OW > hi) new Span<T>(d + hi, g.OW - hi).Clear();
+                                    if (lo > 0) Zero(d, lo);
+                                    if (hi > lo) Copy(src + ix0 + lo, d + lo, hi - lo);
+                                    if (g.OW > hi) Zero(d + hi, g.OW - hi);
                                 }
                                 else
                                 {
@@ -59,6 +60,26 @@ public static unsafe class Im2Col
                         }
                     }
         }
+    }
+
+    // Rows of a small convolution are short (10-30 elements): inline vector moves, the last one overlapping, cost far
+    // less than a Span call per row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy<T>(T* src, T* dst, int n) where T : unmanaged
+    {
+        int w = Vector256<T>.Count;
+        if (n < w) { for (int i = 0; i < n; i++) dst[i] = src[i]; return; }
+        for (int i = 0; i < n - w; i += w) Vector256.Load(src + i).Store(dst + i);
+        Vector256.Load(src + n - w).Store(dst + n - w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Zero<T>(T* dst, int n) where T : unmanaged
+    {
+        int w = Vector256<T>.Count;
+        if (n < w) { for (int i = 0; i < n; i++) dst[i] = default; return; }
+        for (int i = 0; i < n - w; i += w) Vector256<T>.Zero.Store(dst + i);
+        Vector256<T>.Zero.Store(dst + n - w);
     }
 
     /// <summary>x += col2im(cols): the adjoint of <see cref="Unroll"/> (x must be zeroed by the caller to get it alone).</summary>
