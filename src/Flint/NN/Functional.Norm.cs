@@ -63,22 +63,17 @@ public static partial class Functional
         return y;
     }
 
-    /// <summary>Normalizes over the trailing dims given by normalizedShape, then scales and shifts elementwise.</summary>
+    /// <summary>
+    /// Normalizes over the trailing dims given by normalizedShape, then scales and shifts elementwise: one fused
+    /// aten::native_layer_norm call (its mean and rstd outputs are dropped, as F.layer_norm does).
+    /// </summary>
     public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
-        int k = normalizedShape.Length;
-        bool ok = k >= 1 && input.Dim >= k;
-        for (int i = 0; ok && i < k; i++) ok = input._sizes[input.Dim - k + i] == normalizedShape[i];
-        if (!ok)
-            throw new ArgumentException($"Given normalized_shape=[{string.Join(", ", normalizedShape)}], expected input with shape [*, {string.Join(", ", normalizedShape)}], but got input of size{ShapeUtil.Format(input._sizes)}");
-        var dims = new int[k];
-        for (int i = 0; i < k; i++) dims[i] = input.Dim - k + i;
-        var mean = input.Mean(dims, keepdim: true);
-        var var = input.Var(dims, correction: 0, keepdim: true);
-        var y = (input - mean) * (var + eps).Rsqrt();
-        if (weight is not null) y = y * weight;
-        if (bias is not null) y = y + bias;
-        return y;
+        var ns = new int[normalizedShape.Length];
+        for (int i = 0; i < ns.Length; i++) ns[i] = checked((int)normalizedShape[i]);
+        var op = new Ops.NativeLayerNormOp(ns, eps);
+        Tensor?[] inputs = bias is not null ? [input, weight, bias] : weight is not null ? [input, weight] : [input];
+        return Ops.Dispatcher.Call(op, inputs)[0];
     }
 
     /// <summary>Normalizes each group of channels of each sample, then applies the per-channel affine.</summary>
