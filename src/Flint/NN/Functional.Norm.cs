@@ -68,13 +68,7 @@ public static partial class Functional
     /// aten::native_layer_norm call (its mean and rstd outputs are dropped, as F.layer_norm does).
     /// </summary>
     public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
-    {
-        var ns = new int[normalizedShape.Length];
-        for (int i = 0; i < ns.Length; i++) ns[i] = checked((int)normalizedShape[i]);
-        var op = new Ops.NativeLayerNormOp(ns, eps);
-        Tensor?[] inputs = bias is not null ? [input, weight, bias] : weight is not null ? [input, weight] : [input];
-        return Ops.Dispatcher.Call(op, inputs)[0];
-    }
+        => Torch.NativeLayerNorm(input, normalizedShape, weight, bias, eps).Output;
 
     /// <summary>Normalizes each group of channels of each sample, then applies the per-channel affine.</summary>
     public static Tensor GroupNorm(Tensor input, int numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)

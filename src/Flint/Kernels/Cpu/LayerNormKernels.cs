@@ -100,7 +100,12 @@ public static unsafe class LayerNormKernels
         }
     }
 
-    /// <summary>Mean and 1/√(biased var + eps) of one row: two passes over the row while it is in cache.</summary>
+    /// <summary>
+    /// Mean and 1/√(biased var + eps) of one row, by the corrected two-pass method (Chan, Golub &amp; LeVeque) while the
+    /// row is in cache: pass 1 sums x for a first mean μ₀; pass 2 sums d = x − μ₀ and d², then mean = μ₀ + Σd/n and
+    /// var = (Σd² − (Σd)²/n)/n. The deviations are small and exact, so Σd repairs the rounding of the first sum —
+    /// rows with a large offset keep an accurate mean in float32.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (T mean, T rstd) RowStats<T>(T* p, int n, T eps) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -113,38 +118,44 @@ public static unsafe class LayerNormKernels
             sum = Vector256.Sum(a0 + a1);
         }
         for (; j < n; j++) sum += p[j];
-        T mu = sum / T.CreateTruncating(n);
+        T nn = T.CreateTruncating(n);
+        T mu = sum / nn;
 
         j = 0;
-        T ss = T.Zero;
+        T sd = T.Zero, ss = T.Zero;
         if (Vector256.IsHardwareAccelerated && n >= 2 * vc)
         {
             var vm = Vector256.Create(mu);
+            var c0 = Vector256<T>.Zero; var c1 = Vector256<T>.Zero;
             var a0 = Vector256<T>.Zero; var a1 = Vector256<T>.Zero;
             for (; j <= n - 2 * vc; j += 2 * vc)
             {
                 var d0 = Vector256.Load(p + j) - vm; var d1 = Vector256.Load(p + j + vc) - vm;
+                c0 += d0; c1 += d1;
                 a0 += d0 * d0; a1 += d1 * d1;
             }
+            sd = Vector256.Sum(c0 + c1);
             ss = Vector256.Sum(a0 + a1);
         }
-        for (; j < n; j++) { T d = p[j] - mu; ss += d * d; }
-        T var = ss / T.CreateTruncating(n);
-        return (mu, T.One / T.Sqrt(var + eps));
+        for (; j < n; j++) { T d = p[j] - mu; sd += d; ss += d * d; }
+        T var = T.Max((ss - sd * sd / nn) / nn, T.Zero);
+        return (mu + sd / nn, T.One / T.Sqrt(var + eps));
     }
 
-    /// <summary>y = (x·rstd − mean·rstd)·w + b (w, b optional).</summary>
+    /// <summary>
+    /// y = (x − mean)·rstd·w + b (w, b optional). Subtracting first keeps rows with a large mean accurate (x·rstd −
+    /// mean·rstd would cancel two large products).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NormalizeRow<T>(T* x, T* w, T* b, T* y, int n, T mu, T rs) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T shift = -mu * rs;
         int vc = Vector256<T>.Count, j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var vr = Vector256.Create(rs); var vs = Vector256.Create(shift);
+            var vr = Vector256.Create(rs); var vm = Vector256.Create(mu);
             for (; j <= n - vc; j += vc)
             {
-                var v = Vector256.Load(x + j) * vr + vs;
+                var v = (Vector256.Load(x + j) - vm) * vr;
                 if (w != null) v *= Vector256.Load(w + j);
                 if (b != null) v += Vector256.Load(b + j);
                 v.Store(y + j);
@@ -152,7 +163,7 @@ public static unsafe class LayerNormKernels
         }
         for (; j < n; j++)
         {
-            T v = x[j] * rs + shift;
+            T v = (x[j] - mu) * rs;
             if (w != null) v *= w[j];
             if (b != null) v += b[j];
             y[j] = v;
@@ -160,8 +171,9 @@ public static unsafe class LayerNormKernels
     }
 
     /// <summary>
-    /// dx for one row: with s1 = Σ g·w and s2 = Σ g·w·x, dx = rstd·g·w + c1·x + c0 where
-    /// c1 = rstd³·(mean·s1 − s2)/n and c0 = −c1·mean − rstd·s1/n (the row formula expanded, so one pass sums and one writes).
+    /// dx for one row: with s1 = Σ g·w and s2 = Σ g·w·(x − mean), dx = rstd·g·w + c1·(x − mean) + c0 where
+    /// c1 = −rstd³·s2/n and c0 = −rstd·s1/n (the row formula expanded, so one pass sums and one writes; centring x
+    /// first keeps rows with a large mean from cancelling).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InputGradRow<T>(T* g, T* x, T* w, T* dx, int n, T mu, T rs) where T : unmanaged, IFloatingPointIeee754<T>
@@ -170,38 +182,39 @@ public static unsafe class LayerNormKernels
         T s1 = T.Zero, s2 = T.Zero;
         if (Vector256.IsHardwareAccelerated)
         {
+            var vm = Vector256.Create(mu);
             var a1 = Vector256<T>.Zero; var a2 = Vector256<T>.Zero;
             for (; j <= n - vc; j += vc)
             {
                 var gw = Vector256.Load(g + j);
                 if (w != null) gw *= Vector256.Load(w + j);
-                a1 += gw; a2 += gw * Vector256.Load(x + j);
+                a1 += gw; a2 += gw * (Vector256.Load(x + j) - vm);
             }
             s1 = Vector256.Sum(a1); s2 = Vector256.Sum(a2);
         }
         for (; j < n; j++)
         {
             T gw = w != null ? g[j] * w[j] : g[j];
-            s1 += gw; s2 += gw * x[j];
+            s1 += gw; s2 += gw * (x[j] - mu);
         }
         T nn = T.CreateTruncating(n);
-        T c1 = rs * rs * rs * (mu * s1 - s2) / nn;
-        T c0 = -c1 * mu - rs * s1 / nn;
+        T c1 = -rs * rs * rs * s2 / nn;
+        T c0 = -rs * s1 / nn;
         j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var vr = Vector256.Create(rs); var v1 = Vector256.Create(c1); var v0 = Vector256.Create(c0);
+            var vr = Vector256.Create(rs); var v1 = Vector256.Create(c1); var v0 = Vector256.Create(c0); var vm = Vector256.Create(mu);
             for (; j <= n - vc; j += vc)
             {
                 var gw = Vector256.Load(g + j);
                 if (w != null) gw *= Vector256.Load(w + j);
-                (vr * gw + v1 * Vector256.Load(x + j) + v0).Store(dx + j);
+                (vr * gw + v1 * (Vector256.Load(x + j) - vm) + v0).Store(dx + j);
             }
         }
         for (; j < n; j++)
         {
             T gw = w != null ? g[j] * w[j] : g[j];
-            dx[j] = rs * gw + c1 * x[j] + c0;
+            dx[j] = rs * gw + c1 * (x[j] - mu) + c0;
         }
     }
 
