@@ -106,6 +106,11 @@ public static unsafe class ConvKernels
     /// </summary>
     public static void WeightGrad<T>(T* a, T* b, T* dw, int n, int groups, int bRowsG, ConvGeometry g) where T : unmanaged, System.Numerics.INumber<T>
     {
+        if (typeof(T) == typeof(float) && DirectConv2d.Applies(groups, g))
+        {
+            DirectConv2d.WeightGrad((float*)a, (float*)b, (float*)dw, n, bRowsG, g);
+            return;
+        }
         int rows = g.ColRows, outPlane = g.OutputPlane, aG = g.Channels * g.InputPlane, wLen = groups * bRowsG * rows;
         int parts = Partitions(n, (long)bRowsG * rows * outPlane * groups);
         var partial = new T[parts > 1 ? parts - 1 : 0][];

@@ -108,6 +108,106 @@ internal static unsafe class DirectConv2d
         }
     }
 
+    /// <summary>
+    /// dW[r, t] = Σ_samples Σ_j b[r, j] · a_padded[offset_t + j]: the weight gradient (B = grad_out of a conv whose
+    /// input A has geometry g; for a transposed conv the roles swap, as in ConvKernels.WeightGrad). B is laid out at
+    /// the padded width with zeros in the discarded columns, so the sum over j runs over contiguous vectors of both.
+    /// Each core keeps its samples' buffers and vector partial sums, reduced once per tile.
+    /// </summary>
+    public static void WeightGrad(float* a, float* b, float* dw, int n, int bRows, ConvGeometry g)
+    {
+        int k = g.ColRows, hp = g.IH + 2 * g.PH, wp = g.IW + 2 * g.PW, plane = hp * wp;
+        int rowsPad = (bRows + MR - 1) / MR * MR, kPad = (k + 1) & ~1;
+        var offsets = GC.AllocateUninitializedArray<int>(kPad, pinned: true);
+        for (int c = 0, t = 0; c < g.Channels; c++)
+            for (int ky = 0; ky < g.KH; ky++)
+                for (int kx = 0; kx < g.KW; kx++) offsets[t++] = c * plane + ky * wp + kx;
+        if (kPad > k) offsets[k] = offsets[k - 1]; // an odd tap count: the pair's second tap is computed and dropped
+        int parts = Math.Min(n, CpuParallel.MaxThreads);
+        var partial = new float[parts][];
+        nint pa = (nint)a, pb = (nint)b;
+        var geometry = g;
+        fixed (int* po = offsets)
+        {
+            nint opp = (nint)po;
+            CpuParallel.ForParts(parts, part =>
+            {
+                int s0 = (int)((long)n * part / parts), s1 = (int)((long)n * (part + 1) / parts);
+                partial[part] = WeightGradPart((float*)pa, (float*)pb, s0, s1, bRows, rowsPad, kPad, (int*)opp, geometry);
+            });
+        }
+        GC.KeepAlive(offsets);
+        for (int r = 0; r < bRows; r++)
+            for (int t = 0; t < k; t++)
+            {
+                float sum = 0;
+                foreach (var p in partial) sum += p[r * kPad + t];
+                dw[(nint)r * k + t] = sum;
+            }
+    }
+
+    private static float[] WeightGradPart(float* a, float* b, int s0, int s1, int bRows, int rowsPad, int kPad, int* offsets, in ConvGeometry g)
+    {
+        int hp = g.IH + 2 * g.PH, wp = g.IW + 2 * g.PW, plane = hp * wp;
+        int full = g.OH * wp, fullPad = (full + 7) & ~7, samples = s1 - s0;
+        int padLen = g.Channels * plane + NR + g.KW;
+        float* ap = Scratch<float>.Get(2, samples * padLen);
+        float* bp = Scratch<float>.Get(3, samples * rowsPad * fullPad);
+        new Span<float>(ap, samples * padLen).Clear();
+        new Span<float>(bp, samples * rowsPad * fullPad).Clear();
+        for (int s = 0; s < samples; s++)
+        {
+            float* asrc = a + (nint)(s0 + s) * g.Channels * g.InputPlane, adst = ap + (nint)s * padLen;
+            for (int c = 0; c < g.Channels; c++)
+                for (int iy = 0; iy < g.IH; iy++)
+                    new ReadOnlySpan<float>(asrc + ((nint)c * g.IH + iy) * g.IW, g.IW)
+                        .CopyTo(new Span<float>(adst + (nint)c * plane + (iy + g.PH) * wp + g.PW, g.IW));
+            float* bsrc = b + (nint)(s0 + s) * bRows * g.OutputPlane, bdst = bp + (nint)s * rowsPad * fullPad;
+            for (int r = 0; r < bRows; r++)
+                for (int oy = 0; oy < g.OH; oy++)
+                    new ReadOnlySpan<float>(bsrc + ((nint)r * g.OH + oy) * g.OW, g.OW)
+                        .CopyTo(new Span<float>(bdst + (nint)r * fullPad + oy * wp, g.OW));
+        }
+        var result = new float[rowsPad * kPad];
+        var acc = stackalloc Vector256<float>[2 * MR];
+        for (int rb = 0; rb < rowsPad; rb += MR)
+            for (int t = 0; t < kPad; t += 2)
+            {
+                for (int i = 0; i < 2 * MR; i++) acc[i] = default;
+                for (int s = 0; s < samples; s++)
+                    DotTile(ap + (nint)s * padLen + offsets[t], ap + (nint)s * padLen + offsets[t + 1],
+                        bp + ((nint)s * rowsPad + rb) * fullPad, fullPad, acc);
+                for (int r = 0; r < MR; r++)
+                {
+                    result[(rb + r) * kPad + t] = Vector256.Sum(acc[2 * r]);
+                    result[(rb + r) * kPad + t + 1] = Vector256.Sum(acc[2 * r + 1]);
+                }
+            }
+        return result;
+    }
+
+    /// <summary>acc[2r + i] += Σ_j b[r, j] · x_i[j] over j in [0, len), for the 6 rows of one block and two taps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotTile(float* x0, float* x1, float* b, int len, Vector256<float>* acc)
+    {
+        Vector256<float> c00 = acc[0], c01 = acc[1], c10 = acc[2], c11 = acc[3], c20 = acc[4], c21 = acc[5],
+            c30 = acc[6], c31 = acc[7], c40 = acc[8], c41 = acc[9], c50 = acc[10], c51 = acc[11];
+        float* b1 = b + len, b2 = b1 + len, b3 = b2 + len, b4 = b3 + len, b5 = b4 + len;
+        for (int j = 0; j < len; j += 8)
+        {
+            var u = Avx.LoadVector256(x0 + j);
+            var v = Avx.LoadVector256(x1 + j);
+            var g = Avx.LoadVector256(b + j); c00 = Fma.MultiplyAdd(g, u, c00); c01 = Fma.MultiplyAdd(g, v, c01);
+            g = Avx.LoadVector256(b1 + j); c10 = Fma.MultiplyAdd(g, u, c10); c11 = Fma.MultiplyAdd(g, v, c11);
+            g = Avx.LoadVector256(b2 + j); c20 = Fma.MultiplyAdd(g, u, c20); c21 = Fma.MultiplyAdd(g, v, c21);
+            g = Avx.LoadVector256(b3 + j); c30 = Fma.MultiplyAdd(g, u, c30); c31 = Fma.MultiplyAdd(g, v, c31);
+            g = Avx.LoadVector256(b4 + j); c40 = Fma.MultiplyAdd(g, u, c40); c41 = Fma.MultiplyAdd(g, v, c41);
+            g = Avx.LoadVector256(b5 + j); c50 = Fma.MultiplyAdd(g, u, c50); c51 = Fma.MultiplyAdd(g, v, c51);
+        }
+        acc[0] = c00; acc[1] = c01; acc[2] = c10; acc[3] = c11; acc[4] = c20; acc[5] = c21;
+        acc[6] = c30; acc[7] = c31; acc[8] = c40; acc[9] = c41; acc[10] = c50; acc[11] = c51;
+    }
+
     /// <summary>y[r, 0..16) = Σ_t w[r, t] · x[offsets[t] .. +16) for the 6 rows r of one block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile(float* x, float* w, int k, int* offsets, float* y, int ldy)
