@@ -92,7 +92,11 @@ internal static class VMath
     /// vectorized CPU erf uses): erfc(a) = t·P(t)·e^{−a²}, t = 1/(1 + p·a).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ErfcNonNegative(Vector256<float> a)
+    private static Vector256<float> ErfcNonNegative(Vector256<float> a) => ErfcRational(a) * ExpFast(-(a * a));
+
+    /// <summary>The t·P(t) factor of <see cref="ErfcNonNegative"/> (erfc(a) = t·P(t)·e^{−a²}), for callers that need e^{−a²} too.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ErfcRational(Vector256<float> a)
     {
         // a capped (NaN passes) so that the reciprocal never sees inf (its Newton step would give inf·0)
         var t = Rcp(Vector256.FusedMultiplyAdd(Vector256.Create(0.3275911f), Vector256.MinNative(Vector256.Create(1e30f), a), Vector256<float>.One));
@@ -100,7 +104,7 @@ internal static class VMath
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(1.421413741f));
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(-0.284496736f));
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(0.254829592f));
-        return t * p * ExpFast(-(a * a));
+        return t * p;
     }
 
     /// <summary>erf for float vectors: sign(z)·(1 − erfc(|z|)).</summary>

@@ -8,14 +8,17 @@ public static partial class UnaryOps
     internal static Action<Tensor, Tensor> A(Act act, double p0 = 0, double p1 = 0, double p2 = 0)
         => (x, y) => KernelDispatch.Float(x, y, new ActivationKernel(act, p0, p1, p2));
 
-    private const double Sqrt2OverPi = 0.79788456080286536, InvSqrt2 = 0.70710678118654752, InvSqrt2Pi = 0.39894228040143268;
     public const double SeluAlpha = 1.6732632423543772848170429916717, SeluScale = 1.0507009873554804934193349852946;
 
-    public static readonly UnaryOp Sigmoid = new("sigmoid", A(Act.Sigmoid), c => c.Grad() * c.Output() * (1 - c.Output()));
-    public static readonly UnaryOp Relu = new("relu", N(NumericFn.Relu), c => c.Grad() * (c.Output() > 0), UnaryResult.Keep);
+    public static readonly UnaryOp Sigmoid = new("sigmoid", A(Act.Sigmoid), c => Torch.SigmoidBackward(c.Grad(), c.Output()));
+    public static readonly UnaryOp Relu = new("relu", N(NumericFn.Relu), c => Torch.ThresholdBackward(c.Grad(), c.Output(), 0), UnaryResult.Keep);
+    // as PyTorch: the fused silu_backward when no graph is being built, the composite (differentiable any number of
+    // times, with PyTorch's node names) under create_graph
     public static readonly UnaryOp Silu = new("silu", A(Act.Silu), c =>
     {
-        var x = c.Input(0); var s = x.Sigmoid();
+        var x = c.Input(0);
+        if (!Autograd.GradMode.IsEnabled) return Torch.SiluBackward(c.Grad(), x);
+        var s = x.Sigmoid();
         return c.Grad() * s * (1 + x * (1 - s));
     });
     public static readonly UnaryOp Mish = new("mish", A(Act.Mish), c =>
@@ -23,23 +26,9 @@ public static partial class UnaryOps
         var x = c.Input(0); var t = x.Softplus().Tanh();
         return c.Grad() * (t + x * x.Sigmoid() * (1 - t * t));
     });
-    public static readonly UnaryOp Gelu = new("gelu", A(Act.Gelu), c =>
-    {
-        var x = c.Input(0);
-        var cdf = 0.5 * (1 + (x * InvSqrt2).Erf());
-        var pdf = (-0.5 * x * x).Exp() * InvSqrt2Pi;
-        return c.Grad() * (cdf + x * pdf);
-    });
-    public static readonly UnaryOp GeluTanh = new("gelu", A(Act.GeluTanh), c =>
-    {
-        const double kappa = 0.044715;
-        var x = c.Input(0);
-        var t = (Sqrt2OverPi * (x + kappa * x * x * x)).Tanh();
-        var left = 0.5 * x;
-        var right = 1 + t;
-        var dRight = left * (1 - t * t) * (Sqrt2OverPi * (1 + 3 * kappa * x * x));
-        return c.Grad() * (0.5 * right + dRight);
-    }, attributes: "approximate='tanh'");
+    public static readonly UnaryOp Gelu = new("gelu", A(Act.Gelu), c => Torch.GeluBackward(c.Grad(), c.Input(0)));
+    public static readonly UnaryOp GeluTanh = new("gelu", A(Act.GeluTanh), c => Torch.GeluBackward(c.Grad(), c.Input(0), "tanh"),
+        attributes: "approximate='tanh'");
     public static readonly UnaryOp Hardsigmoid = new("hardsigmoid", A(Act.HardSigmoid), c =>
     {
         var x = c.Input(0);

@@ -182,15 +182,17 @@ public sealed class PowScalarOp(Scalar exponent) : Op
         var dt = ResultType(x[0]);
         double e = Exponent.ToDouble();
         if (!dt.IsFloatingPoint() && e < 0) throw new ArgumentException("Integers to negative integer powers are not allowed.");
-        var exp = Torch.ScalarTensor(Exponent, PointwiseForward.ComputeDType(dt));
-        return [PointwiseForward.Binary(x[0], exp, dt, static (a, b, z) =>
+        // as PyTorch's pow_out: exponent 0 fills ones (NaN bases included), 1 copies
+        if (e == 0) { var ones = Tensor.Empty(x[0]._sizes, dt); ones.FillRaw(1); return [ones]; }
+        if (e == 1) return [PointwiseForward.Unary(x[0], dt, static (a, y) => KernelDispatch.Numeric(a, y, new NumericFnKernel(NumericFn.Identity)))];
+        if (dt.IsFloatingPoint())
         {
-            if (!z.DType.IsFloatingPoint()) { KernelDispatch.Numeric(a, b, z, new NumericBinaryKernel(NumericBinaryFn.Pow)); return; }
-            double ev = z.DType == DType.Float32 ? KernelDispatch.Data<float>(b)[0] : KernelDispatch.Data<double>(b)[0];
-            // x² is the common case: a multiply is exact and much faster than pow
-            if (ev == 2) KernelDispatch.Numeric(a, a, z, new NumericBinaryKernel(NumericBinaryFn.Mul));
-            else KernelDispatch.Float(a, b, z, new FloatBinaryKernel(FloatBinaryFn.Pow));
-        })];
+            // float exponents as the compute dtype sees them (a float32 tensor's pow rounds the exponent to float)
+            var k = new PowScalarKernel(e);
+            return [PointwiseForward.Unary(x[0], dt, (a, y) => KernelDispatch.Float(a, y, k))];
+        }
+        var exp = Torch.ScalarTensor(Exponent, PointwiseForward.ComputeDType(dt));
+        return [PointwiseForward.Binary(x[0], exp, dt, static (a, b, z) => KernelDispatch.Numeric(a, b, z, new NumericBinaryKernel(NumericBinaryFn.Pow)))];
     }
 
     public override Tensor?[] Backward(BackwardContext ctx)

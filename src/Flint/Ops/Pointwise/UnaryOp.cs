@@ -76,7 +76,7 @@ public static partial class UnaryOps
     public static readonly UnaryOp Atan = new("atan", F(FloatFn.Atan), c => c.Grad() / (c.Input(0) * c.Input(0) + 1));
     public static readonly UnaryOp Sinh = new("sinh", F(FloatFn.Sinh), c => c.Grad() * c.Input(0).Cosh());
     public static readonly UnaryOp Cosh = new("cosh", F(FloatFn.Cosh), c => c.Grad() * c.Input(0).Sinh());
-    public static readonly UnaryOp Tanh = new("tanh", F(FloatFn.Tanh), c => c.Grad() * (1 - c.Output() * c.Output()));
+    public static readonly UnaryOp Tanh = new("tanh", F(FloatFn.Tanh), c => Torch.TanhBackward(c.Grad(), c.Output()));
     public static readonly UnaryOp Asinh = new("asinh", F(FloatFn.Asinh), c => c.Grad() * (c.Input(0) * c.Input(0) + 1).Rsqrt());
     public static readonly UnaryOp Acosh = new("acosh", F(FloatFn.Acosh), c => c.Grad() * (c.Input(0) * c.Input(0) - 1).Rsqrt());
     public static readonly UnaryOp Atanh = new("atanh", F(FloatFn.Atanh), c => c.Grad() / (1 - c.Input(0) * c.Input(0)));
