@@ -33,15 +33,33 @@ public readonly struct GeluBackwardOp<T>(bool tanh) : IBinary<T> where T : unman
     public Vector256<T> Invoke(Vector256<T> g, Vector256<T> x)
     {
         if (!tanh) return g * ErfForm(x.AsSingle()).As<float, T>();
-        // ½(1 + t) = s and 1 − t² = 4s(1 − s) with s = sigmoid(2u): d = s·(1 + (1 − s)·x·(2β + 6βκx²))
+        // ½(1 + t) = s and 1 − t² = 4s(1 − s) with s = sigmoid(2u): d = s·(1 + (1 − s)·x·(2β + 6βκx²)), where
+        // 1 − s = e·s (e = e^{−2u}) keeps its relative precision when s → 1 (x·du grows like x³ and amplifies it).
+        // 2u is clamped to ±80 (NaN passes), where sigmoid is saturated anyway, so that e·s never meets inf·0.
         var x2 = x * x;
         var u2 = Vector256.Create(T.CreateTruncating(2 * Beta)) * (x + Vector256.Create(T.CreateTruncating(Kappa)) * x2 * x);
-        var s = VMath.Sigmoid(u2);
+        u2 = Vector256.MinNative(Vector256.Create(T.CreateTruncating(80)), Vector256.MaxNative(Vector256.Create(T.CreateTruncating(-80)), u2));
+        var (s, oneMinusS) = SigmoidPair(u2);
         var du = Vector256.Create(T.CreateTruncating(2 * Beta)) + Vector256.Create(T.CreateTruncating(6 * Beta * Kappa)) * x2;
-        var d = s * (Vector256<T>.One + (Vector256<T>.One - s) * x * du);
+        var d = s * (Vector256<T>.One + oneMinusS * x * du);
         // the saturated sigmoid may leave a tiny s at −∞ where PyTorch's formula gives ∞·0 = NaN
         d = Vector256.ConditionalSelect(Vector256.Equals(Vector256.Abs(x), Vector256.Create(T.PositiveInfinity)), Vector256.Create(T.NaN), d);
         return g * d;
+    }
+
+    /// <summary>sigmoid(v) and 1 − sigmoid(v) = e^{−v}·sigmoid(v), for |v| ≤ 80 or NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector256<T> S, Vector256<T> OneMinusS) SigmoidPair(Vector256<T> v)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var ef = VMath.ExpFast(-v.AsSingle());
+            var sf = VMath.Rcp(Vector256<float>.One + ef);
+            return (sf.As<float, T>(), (ef * sf).As<float, T>());
+        }
+        var e = VMath.Exp(-v);
+        var s = Vector256<T>.One / (Vector256<T>.One + e);
+        return (s, e * s);
     }
 
     /// <summary>Φ(x) + x·φ(x) with Φ from the Abramowitz–Stegun erfc (as the forward) and the shared e^{−x²/2}.</summary>
@@ -85,8 +103,10 @@ public struct SiluBackwardOp<T> : IBinary<T> where T : unmanaged, IFloatingPoint
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<T> Invoke(Vector256<T> g, Vector256<T> x)
     {
-        var s = VMath.Sigmoid(x);
-        var d = s * (Vector256<T>.One + x * (Vector256<T>.One - s));
+        // 1 − s as e^{−x}·s (precise where s → 1); x clamped to ±80 for the exp (NaN passes), sigmoid saturated there
+        var xc = Vector256.MinNative(Vector256.Create(T.CreateTruncating(80)), Vector256.MaxNative(Vector256.Create(T.CreateTruncating(-80)), x));
+        var (s, oneMinusS) = GeluBackwardOp<T>.SigmoidPair(xc);
+        var d = s * (Vector256<T>.One + x * oneMinusS);
         d = Vector256.ConditionalSelect(Vector256.Equals(Vector256.Abs(x), Vector256.Create(T.PositiveInfinity)), Vector256.Create(T.NaN), d);
         return g * d;
     }

@@ -115,15 +115,43 @@ internal static class VMath
         return Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256<float>.Zero), -e, e);
     }
 
-    /// <summary>½·x·(1 + erf(x/√2)) for float vectors.</summary>
+    /// <summary>
+    /// x·Φ(x) = ½·x·(1 + erf(x/√2)) for float vectors, with few operations and constants (it is inlined twice per
+    /// driver loop): with h = ½·erfc(|x|/√2) = Φ(−|x|) by Abramowitz–Stegun (the ½ folded into the polynomial),
+    /// gelu = x·h for x &lt; 0 and x·(1 − h) otherwise; e^{−a²} needs only the underflow clamp (its argument is ≤ 0).
+    /// NaN stays NaN; +inf gives +inf and −inf NaN (−inf·0), as PyTorch.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Gelu(Vector256<float> x)
     {
-        var erfcA = ErfcNonNegative(Vector256.Abs(x * Vector256.Create(0.70710678118654752f))); // 1 − erf(|z|)
-        var halfX = x * Vector256.Create(0.5f);
-        // x ≥ 0: ½x(2 − erfc(|z|)); x < 0: ½x·erfc(|z|)
-        var factor = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), erfcA, Vector256.Create(2f) - erfcA);
-        return halfX * factor;
+        var a = Vector256.Abs(x) * Vector256.Create(0.70710678118654752f);
+        // a capped (NaN passes) so that the reciprocal never sees inf (its Newton step would give inf·0)
+        var t = Rcp(Vector256.FusedMultiplyAdd(Vector256.Create(0.3275911f), Vector256.MinNative(Vector256.Create(1e30f), a), Vector256<float>.One));
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(0.5f * 1.061405429f), t, Vector256.Create(0.5f * -1.453152027f));
+        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(0.5f * 1.421413741f));
+        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(0.5f * -0.284496736f));
+        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(0.5f * 0.254829592f));
+        var h = t * p * ExpNonPositive(-(a * a));
+        return x * Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), h, Vector256<float>.One - h);
+    }
+
+    /// <summary><see cref="ExpFast"/> for x ≤ 0 (or NaN): only the lower clamp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpNonPositive(Vector256<float> x)
+    {
+        var xc = Vector256.MaxNative(Vector256.Create(-87.33654f), x);
+        var n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
+        var p = Vector256.Create(1.9875691500E-4f);
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073E-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
+        var y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
+        var ni = Avx.IsSupported ? Avx.ConvertToVector256Int32WithTruncation(n) : Vector256.ConvertToInt32(n);
+        return y * Vector256.ShiftLeft(ni + Vector256.Create(127), 23).AsSingle();
     }
 }
 
@@ -160,27 +188,36 @@ public readonly struct ClampOp<T> : IUnary<T> where T : unmanaged, INumber<T>
     public Vector256<T> Invoke(Vector256<T> x) => Vector256.Min(Vector256.Max(x, Vector256.Create(_lo)), Vector256.Create(_hi));
 }
 
-/// <summary>gelu(x) = x·Φ(x) = ½·x·erfc(−x/√2); with tanh: x·sigmoid(2·√(2/π)·(x + 0.044715x³)) (= ½x(1 + tanh(…))).</summary>
-public readonly struct GeluOp<T>(bool tanh) : IUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>gelu(x) = x·Φ(x) = ½·x·erfc(−x/√2). (One struct per form: the driver inlines it at three sites.)</summary>
+public readonly struct GeluOp<T> : IUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const double Kappa = 0.044715, Beta = 0.7978845608028654; // √(2/π)
-    public bool Vectorized => typeof(T) == typeof(float) || (tanh && typeof(T) == typeof(double));
+    public bool Vectorized => typeof(T) == typeof(float);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Invoke(T x)
     {
         double v = double.CreateTruncating(x);
-        if (tanh) { double u = Beta * (v + Kappa * v * v * v); return T.CreateTruncating(0.5 * v * (1 + Math.Tanh(u))); }
         return T.CreateTruncating(0.5 * v * SpecialFunctions.Erfc(-v * 0.70710678118654752));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<T> Invoke(Vector256<T> x) => VMath.Gelu(x.AsSingle()).As<float, T>();
+}
+
+/// <summary>gelu with tanh: x·sigmoid(2·√(2/π)·(x + 0.044715x³)) (= ½x(1 + tanh(…))).</summary>
+public readonly struct GeluTanhOp<T> : IUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private const double Kappa = 0.044715, Beta = 0.7978845608028654; // √(2/π)
+    public bool Vectorized => VMath.IsFloat<T>();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T Invoke(T x)
+    {
+        double v = double.CreateTruncating(x), u = Beta * (v + Kappa * v * v * v);
+        return T.CreateTruncating(0.5 * v * (1 + Math.Tanh(u)));
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<T> Invoke(Vector256<T> x)
     {
-        if (tanh)
-        {
-            var u = Vector256.Create(T.CreateTruncating(2 * Beta)) * (x + Vector256.Create(T.CreateTruncating(Kappa)) * x * x * x);
-            return x * VMath.Sigmoid(u);
-        }
-        return VMath.Gelu(x.AsSingle()).As<float, T>();
+        var u = Vector256.Create(T.CreateTruncating(2 * Beta)) * (x + Vector256.Create(T.CreateTruncating(Kappa)) * x * x * x);
+        return x * VMath.Sigmoid(u);
     }
 }
 
@@ -271,8 +308,8 @@ public struct ActivationKernel(Act act, double p0 = 0, double p1 = 0, double p2 
         switch (act)
         {
             case Act.Sigmoid: Pointwise.MapChunk(x, y, new SigmoidOp<T>()); break;
-            case Act.Gelu: Pointwise.MapChunk(x, y, new GeluOp<T>(false)); break;
-            case Act.GeluTanh: Pointwise.MapChunk(x, y, new GeluOp<T>(true)); break;
+            case Act.Gelu: Pointwise.MapChunk(x, y, new GeluOp<T>()); break;
+            case Act.GeluTanh: Pointwise.MapChunk(x, y, new GeluTanhOp<T>()); break;
             case Act.Silu: Pointwise.MapChunk(x, y, new SiluOp<T>()); break;
             case Act.Elu: Pointwise.MapChunk(x, y, new EluOp<T>(p0, p1, p2)); break;
             case Act.LeakyRelu: Pointwise.MapChunk(x, y, new LeakyReluOp<T>(p0)); break;

@@ -67,29 +67,21 @@ public static unsafe class Pointwise
             int i = start, w = Vector256<T>.Count;
             if (Op.Vectorized && Vector256.IsHardwareAccelerated)
             {
-                if (end - start >= NonTemporalMinElements)
-                {
-                    // large outputs: streaming stores skip reading the destination lines into cache first
-                    for (; i < end && ((nuint)(Y + i) & 31) != 0; i++) Y[i] = Op.Invoke(X[i]);
-                    for (; i <= end - 2 * w; i += 2 * w)
-                    {
-                        var y0 = Op.Invoke(Vector256.Load(X + i));
-                        var y1 = Op.Invoke(Vector256.Load(X + i + w));
-                        y0.StoreAlignedNonTemporal(Y + i);
-                        y1.StoreAlignedNonTemporal(Y + i + w);
-                    }
-                    StoreFence();
-                }
-                // two independent vectors per step: long dependency chains (exp, erf) overlap in the core
-                for (; i <= end - 2 * w; i += 2 * w)
-                {
-                    var y0 = Op.Invoke(Vector256.Load(X + i));
-                    var y1 = Op.Invoke(Vector256.Load(X + i + w));
-                    y0.Store(Y + i);
-                    y1.Store(Y + i + w);
-                }
+                // large outputs: streaming stores skip reading the destination lines into cache first
+                bool stream = end - start >= NonTemporalMinElements;
+                if (stream) for (; i < end && ((nuint)(Y + i) & 31) != 0; i++) Y[i] = Op.Invoke(X[i]);
+                // One vector per step, in ONE loop for both store kinds. Each call site of Op.Invoke is inlined
+                // separately: with two per step the JIT shares (CSEs) the broadcast constants of both copies, keeps
+                // them live across the step and spills them to the stack for long bodies (gelu, erf); with more loops
+                // its inline budget ran out and left calls in the hot loop. Iterations are independent, so the core
+                // still overlaps consecutive steps.
                 for (; i <= end - w; i += w)
-                    Op.Invoke(Vector256.Load(X + i)).Store(Y + i);
+                {
+                    var v = Op.Invoke(Vector256.Load(X + i));
+                    if (stream) v.StoreAlignedNonTemporal(Y + i);
+                    else v.Store(Y + i);
+                }
+                if (stream) StoreFence();
             }
             for (; i < end; i++) Y[i] = Op.Invoke(X[i]);
         }
@@ -112,18 +104,22 @@ public static unsafe class Pointwise
         {
             int i = start, w = Vector256<T>.Count;
             bool vec = Op.Vectorized && Vector256.IsHardwareAccelerated;
-            if (vec && end - start >= NonTemporalMinElements)
-            {
-                // large outputs: streaming stores skip reading the destination lines into cache first
-                for (; i < end && ((nuint)(Z + i) & 31) != 0; i++) Z[i] = Op.Invoke(A[AScalar ? 0 : i], B[BScalar ? 0 : i]);
-                var va = Vector256.Create(A[0]); var vb = Vector256.Create(B[0]);
-                for (; i <= end - w; i += w)
-                    Op.Invoke(AScalar ? va : Vector256.Load(A + i), BScalar ? vb : Vector256.Load(B + i)).StoreAlignedNonTemporal(Z + i);
-                StoreFence();
-            }
             if (!AScalar && !BScalar)
             {
-                if (vec) for (; i <= end - w; i += w) Op.Invoke(Vector256.Load(A + i), Vector256.Load(B + i)).Store(Z + i);
+                // one loop (one inlined copy of Op) for both store kinds; large outputs use streaming stores, which
+                // skip reading the destination lines into cache first
+                if (vec)
+                {
+                    bool stream = end - start >= NonTemporalMinElements;
+                    if (stream) for (; i < end && ((nuint)(Z + i) & 31) != 0; i++) Z[i] = Op.Invoke(A[i], B[i]);
+                    for (; i <= end - w; i += w)
+                    {
+                        var v = Op.Invoke(Vector256.Load(A + i), Vector256.Load(B + i));
+                        if (stream) v.StoreAlignedNonTemporal(Z + i);
+                        else v.Store(Z + i);
+                    }
+                    if (stream) StoreFence();
+                }
                 for (; i < end; i++) Z[i] = Op.Invoke(A[i], B[i]);
             }
             else if (BScalar && !AScalar)
