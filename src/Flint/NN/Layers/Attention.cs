@@ -81,7 +81,7 @@ public sealed class MultiheadAttention : Module<Tensor, Tensor, Tensor, (Tensor 
     public (Tensor Output, Tensor? Weights) Forward(Tensor query, Tensor key, Tensor value, Tensor? keyPaddingMask = null,
         bool needWeights = true, Tensor? attnMask = null, bool averageAttnWeights = true)
     {
-        bool batched = query.Dim == 3;
+        bool batched = query.Dim == 3, selfAttention = ReferenceEquals(query, key) && ReferenceEquals(key, value);
         if (!batched)
         {
             query = query.Unsqueeze(1); key = key.Unsqueeze(1); value = value.Unsqueeze(1);
@@ -95,7 +95,13 @@ public sealed class MultiheadAttention : Module<Tensor, Tensor, Tensor, (Tensor 
         if (query.Size(2) != E) throw new ArgumentException($"was expecting embedding dimension of {E}, but got {query.Size(2)}");
 
         Tensor q, k, v;
-        if (in_proj_weight is not null)
+        if (in_proj_weight is not null && selfAttention)
+        {
+            // self-attention: one projection GEMM with the packed [3E, E] weight, split into q, k, v (as PyTorch does)
+            var qkv = Torch.Linear(query, in_proj_weight, in_proj_bias).Chunk(3, -1);
+            (q, k, v) = (qkv[0], qkv[1], qkv[2]);
+        }
+        else if (in_proj_weight is not null)
         {
             var w = in_proj_weight.Chunk(3, 0);
             var b = in_proj_bias?.Chunk(3, 0);
