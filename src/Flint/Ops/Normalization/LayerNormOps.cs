@@ -15,7 +15,7 @@ public sealed class NativeLayerNormOp(int[] normalizedShape, double eps) : Op
     public double Eps { get; } = eps;
 
     public override string Name => "native_layer_norm";
-    public override string FormatAttributes() => $"normalized_shape={ShapeUtil.Format(NormalizedShape)}, eps={Eps}";
+    public override string FormatAttributes() => $"normalized_shape={ShapeUtil.Format(NormalizedShape)}, eps={PyFormat.Float(Eps)}";
     public override bool IsOutputDifferentiable(Tensor output, int index) => index == 0 && output.DType.IsFloatingPoint();
 
     private static Tensor? Opt(Tensor?[] x, int i) => x.Length > i ? x[i] : null;
