@@ -156,7 +156,7 @@ internal static class VMath
 }
 
 /// <summary>erf: float vectors by <see cref="VMath.Erf"/>; other types (and tails) in double.</summary>
-public struct ErfOp<T> : IUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
+public struct ErfOp<T> : IUnary<T>, IOneVectorPerStep where T : unmanaged, IFloatingPointIeee754<T>
 {
     public bool Vectorized => typeof(T) == typeof(float);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T x) => T.CreateTruncating(SpecialFunctions.Erf(double.CreateTruncating(x)));
@@ -188,8 +188,8 @@ public readonly struct ClampOp<T> : IUnary<T> where T : unmanaged, INumber<T>
     public Vector256<T> Invoke(Vector256<T> x) => Vector256.Min(Vector256.Max(x, Vector256.Create(_lo)), Vector256.Create(_hi));
 }
 
-/// <summary>gelu(x) = x·Φ(x) = ½·x·erfc(−x/√2). (One struct per form: the driver inlines it at three sites.)</summary>
-public readonly struct GeluOp<T> : IUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>gelu(x) = x·Φ(x) = ½·x·erfc(−x/√2). (One struct per form, a short one to inline in the driver loop.)</summary>
+public readonly struct GeluOp<T> : IUnary<T>, IOneVectorPerStep where T : unmanaged, IFloatingPointIeee754<T>
 {
     public bool Vectorized => typeof(T) == typeof(float);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

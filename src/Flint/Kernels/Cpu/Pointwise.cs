@@ -15,6 +15,12 @@ public interface IUnary<T> where T : unmanaged
     Vector256<T> Invoke(Vector256<T> x);
 }
 
+/// <summary>
+/// Marks an op struct whose vector body is long (gelu, erf): the unary driver then runs one vector per step, where
+/// two copies would make the JIT keep their shared constants live across the step and spill them.
+/// </summary>
+public interface IOneVectorPerStep;
+
 public interface IBinary<T> where T : unmanaged
 {
     bool Vectorized { get; }
@@ -70,16 +76,31 @@ public static unsafe class Pointwise
                 // large outputs: streaming stores skip reading the destination lines into cache first
                 bool stream = end - start >= NonTemporalMinElements;
                 if (stream) for (; i < end && ((nuint)(Y + i) & 31) != 0; i++) Y[i] = Op.Invoke(X[i]);
-                // One vector per step, in ONE loop for both store kinds. Each call site of Op.Invoke is inlined
-                // separately: with two per step the JIT shares (CSEs) the broadcast constants of both copies, keeps
-                // them live across the step and spills them to the stack for long bodies (gelu, erf); with more loops
-                // its inline budget ran out and left calls in the hot loop. Iterations are independent, so the core
-                // still overlaps consecutive steps.
-                for (; i <= end - w; i += w)
+                // Every call site of Op.Invoke is inlined separately, so both store kinds share each loop (with more
+                // loops the JIT's inline budget ran out for gelu and left calls in the hot loop).
+                if (Op is IOneVectorPerStep)
                 {
-                    var v = Op.Invoke(Vector256.Load(X + i));
-                    if (stream) v.StoreAlignedNonTemporal(Y + i);
-                    else v.Store(Y + i);
+                    // long bodies (gelu, erf): with two copies per step the JIT shares (CSEs) their broadcast
+                    // constants across the step and spills them; iterations are independent, so the core still
+                    // overlaps consecutive steps
+                    for (; i <= end - w; i += w)
+                    {
+                        var v = Op.Invoke(Vector256.Load(X + i));
+                        if (stream) v.StoreAlignedNonTemporal(Y + i);
+                        else v.Store(Y + i);
+                    }
+                }
+                else
+                {
+                    // two independent vectors per step: shorter chains (exp, sigmoid) overlap better
+                    for (; i <= end - 2 * w; i += 2 * w)
+                    {
+                        var y0 = Op.Invoke(Vector256.Load(X + i));
+                        var y1 = Op.Invoke(Vector256.Load(X + i + w));
+                        if (stream) { y0.StoreAlignedNonTemporal(Y + i); y1.StoreAlignedNonTemporal(Y + i + w); }
+                        else { y0.Store(Y + i); y1.Store(Y + i + w); }
+                    }
+                    for (; i <= end - w; i += w) Op.Invoke(Vector256.Load(X + i)).Store(Y + i);
                 }
                 if (stream) StoreFence();
             }
