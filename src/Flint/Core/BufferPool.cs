@@ -52,8 +52,8 @@ public static class BufferPool
     private static long s_outstandingBytes; // rented and not yet drained back
     private static long s_liveAfterDrain;   // outstanding bytes right after the last drain: a live estimate
     private static long s_rentedSinceCollect;
-    private enum CollectState { None, Wanted, Done }
-    private static CollectState s_collect; // Done: collected at a safe point, its leases not yet drained
+    private static long s_pendingBytes;     // handed back by finalizers, waiting for a safe point
+    private static bool s_collectWanted;
     private static int s_collections;
 
     /// <summary>Whether a storage of this many elements should take its array from the pool.</summary>
@@ -75,9 +75,9 @@ public static class BufferPool
             else s_buckets[(typeof(T), length)] = new Bucket { ArrayBytes = bytes, LastUseEpoch = s_epoch };
             s_outstandingBytes += bytes;
             s_rentedSinceCollect += bytes;
-            if (s_collect == CollectState.None && s_rentedSinceCollect > Math.Max(CollectBudgetBytes, s_liveAfterDrain))
+            if (!s_collectWanted && s_rentedSinceCollect > Math.Max(CollectBudgetBytes, s_liveAfterDrain))
             {
-                s_collect = CollectState.Wanted;
+                s_collectWanted = true;
                 s_hasWork = true;
             }
         }
@@ -105,8 +105,10 @@ public static class BufferPool
         bool collect;
         lock (s_lock)
         {
-            collect = s_collect == CollectState.Wanted;
-            if (collect) { s_collect = CollectState.Done; s_collections++; s_rentedSinceCollect = 0; }
+            // The budget restarts here, so the next collection waits for another budget of rents whether or not this
+            // one finds dead tensors (a natural GC may have found them first).
+            collect = s_collectWanted;
+            if (collect) { s_collectWanted = false; s_collections++; s_rentedSinceCollect = 0; }
         }
         if (collect) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         Drain();
@@ -116,8 +118,9 @@ public static class BufferPool
     {
         lock (s_lock)
         {
-            if (s_pending.Count == 0) { s_hasWork = s_collect == CollectState.Wanted; return; }
+            if (s_pending.Count == 0) { s_hasWork = s_collectWanted; return; }
             (s_pending, s_spare) = (s_spare, s_pending);
+            s_pendingBytes = 0;
             s_hasWork = false;
             s_epoch++;
             foreach (var (a, bytes) in s_spare)
@@ -129,7 +132,6 @@ public static class BufferPool
             }
             s_spare.Clear();
             s_liveAfterDrain = s_outstandingBytes;
-            if (s_collect == CollectState.Done) s_collect = CollectState.None;
             if ((s_epoch & (IdleEpochs - 1)) == 0) ReleaseIdleBuckets();
         }
     }
@@ -150,7 +152,14 @@ public static class BufferPool
 
     private static void ReturnPending(Array a, long bytes)
     {
-        lock (s_lock) { s_pending.Add((a, bytes)); s_hasWork = true; }
+        lock (s_lock)
+        {
+            // Threads that keep ops in flight all the time leave no safe point: past the cap, arrays go to the GC.
+            if (s_pendingBytes + bytes > IdleCapBytes) { s_outstandingBytes -= bytes; return; }
+            s_pending.Add((a, bytes));
+            s_pendingBytes += bytes;
+            s_hasWork = true;
+        }
     }
 
     /// <summary>Pool statistics (for tests and diagnostics): idle bytes in the pool, bytes rented and not yet returned.</summary>
