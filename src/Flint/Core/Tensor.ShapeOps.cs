@@ -14,13 +14,9 @@ public partial class Tensor
         if (splitSize < 0) throw new ArgumentException($"split expects split_size be non-negative, but got split_size={splitSize}");
         if (splitSize == 0 && n != 0) throw new ArgumentException($"split_size can only be 0 if dimension size is 0, but got dimension size of {n}");
         int count = splitSize == 0 ? 1 : (int)Math.Max((n + splitSize - 1) / splitSize, 1);
-        var r = new Tensor[count];
-        for (int i = 0; i < count; i++)
-        {
-            long start = i * splitSize;
-            r[i] = Narrow(d, start, Math.Min(splitSize, n - start));
-        }
-        return r;
+        var sizes = new long[count];
+        for (int i = 0; i < count; i++) sizes[i] = Math.Min(splitSize, n - i * splitSize);
+        return Dispatcher.Call(new SplitOp(d, sizes, withSizes: false), [this]);
     }
 
     /// <summary>Views of the given sizes along dim (they must add up to its size).</summary>
@@ -35,10 +31,7 @@ public partial class Tensor
         }
         if (total != _sizes[d])
             throw new ArgumentException($"split_with_sizes expects split_sizes to sum exactly to {_sizes[d]} (input tensor's size at dimension {d}), but got split_sizes=[{string.Join(", ", splitSizes)}]");
-        var r = new Tensor[splitSizes.Length];
-        long start = 0;
-        for (int i = 0; i < r.Length; i++) { r[i] = Narrow(d, start, splitSizes[i]); start += splitSizes[i]; }
-        return r;
+        return Dispatcher.Call(new SplitOp(d, (long[])splitSizes.Clone(), withSizes: true), [this]);
     }
 
     /// <summary>At most `chunks` views of equal size (ceil(n / chunks)) along dim.</summary>

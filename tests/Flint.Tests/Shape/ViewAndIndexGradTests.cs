@@ -21,6 +21,9 @@ public class ViewAndIndexGradTests
         ("flatten", x => x[0].T.Flatten(), () => [R(3, 2)]),
         ("movedim", x => x[0].Movedim(0, 2), () => [R(2, 3, 2)]),
         ("cat", x => Torch.Cat([x[0], x[1].T], 1), () => [R(2, 3), R(4, 2)]),
+        ("split", x => x[0].Split(2, 1)[1] * 2.0, () => [R(3, 5)]),
+        ("split_with_sizes", x => { var p = x[0].T.Split([1, 3], 0); return p[0].Sum() + p[1] * p[1]; }, () => [R(3, 4)]),
+        ("chunk", x => { var p = x[0].Chunk(3, 0); return p[0] * 2.0 + p[2] * 3.0; }, () => [R(6, 2)]),
         ("stack", x => Torch.Stack([x[0], x[1]], 2), () => [R(2, 3), R(2, 3)]),
         ("gather", x => x[0].Gather(1, Idx([0, 2, 2, 1, 0, 0], 2, 3)), () => [R(2, 3)]),
         ("scatter", x => x[0].Scatter(0, Idx([1, 0, 2], 1, 3), x[1]), () => [R(3, 3), R(1, 3)]),
@@ -58,6 +61,19 @@ public class ViewAndIndexGradTests
     }
 
     [Fact]
+    public void SplitGradientIsZeroForPiecesWithoutGradientAndPiecesAreViews()
+    {
+        // PyTorch: a, b, c = x.chunk(3); (a*2 + c*3).sum().backward() gives rows of 2, 0, 3
+        var x = Torch.Ones(6, 4).RequiresGrad_();
+        var p = x.Chunk(3, 0);
+        (p[0] * 2 + p[2] * 3).Sum().Backward();
+        Assert.Equal(new float[] { 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3 }, x.Grad!.ToArray<float>());
+        var y = Torch.Zeros(4, 3);
+        y.Split(2, 0)[1].Fill_(5f); // the pieces share y's storage
+        Assert.Equal(new float[] { 0, 0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5 }, y.ToArray<float>());
+    }
+
+    [Fact]
     public void GradFnNames()
     {
         var x = R(3, 4);
@@ -66,6 +82,9 @@ public class ViewAndIndexGradTests
         Assert.Equal("SqueezeBackward1", x.Squeeze(0).GradFn!.Name);
         Assert.Equal("UnsqueezeBackward0", x.Unsqueeze(0).GradFn!.Name);
         Assert.Equal("CatBackward0", Torch.Cat([x, x]).GradFn!.Name);
+        Assert.Equal("SplitBackward0", x.Split(2)[0].GradFn!.Name);
+        Assert.Equal("SplitWithSizesBackward0", x.Split([1, 2])[1].GradFn!.Name);
+        Assert.Equal("SplitBackward0", x.Chunk(2, 1)[0].GradFn!.Name);
         Assert.Equal("StackBackward0", Torch.Stack([x, x]).GradFn!.Name);
         Assert.Equal("GatherBackward0", x.Gather(0, Idx([0], 1, 1)).GradFn!.Name);
         Assert.Equal("IndexSelectBackward0", x.IndexSelect(0, Idx([0], 1)).GradFn!.Name);
