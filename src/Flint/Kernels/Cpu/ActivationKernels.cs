@@ -28,19 +28,7 @@ internal static class VMath
         var hiMask = Vector256.GreaterThan(x, Vector256.Create(88.72283f));
         var loMask = Vector256.LessThan(x, Vector256.Create(-87.33654f));
         var xc = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(-87.33654f)), Vector256.Create(88.72283f));
-        var n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
-        var p = Vector256.Create(1.9875691500E-4f);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
-        var y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-        var ni = Avx.IsSupported ? Avx.ConvertToVector256Int32WithTruncation(n) : Vector256.ConvertToInt32(n);
-        var scale = Vector256.ShiftLeft(ni + Vector256.Create(127), 23).AsSingle();
-        y *= scale;
+        var y = ExpClamped(xc); // past 88.38 this overflows the exponent: the hi mask below fixes it
         y = Vector256.ConditionalSelect(hiMask, Vector256.Create(float.PositiveInfinity), y);
         y = Vector256.ConditionalSelect(loMask, Vector256<float>.Zero, y);
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x); // NaN in, NaN out
@@ -55,6 +43,16 @@ internal static class VMath
     public static Vector256<float> ExpFast(Vector256<float> x)
     {
         var xc = Vector256.MinNative(Vector256.Create(88.3762626647949f), Vector256.MaxNative(Vector256.Create(-87.33654f), x));
+        return ExpClamped(xc);
+    }
+
+    /// <summary>
+    /// e^x for x already clamped (ExpFast: to [−87.3, 88.3]; ExpF fixes up its ends afterwards), or NaN: x = n·ln2 + r,
+    /// a degree-6 polynomial in r, 2ⁿ put into the exponent bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpClamped(Vector256<float> xc)
+    {
         var n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
@@ -140,18 +138,7 @@ internal static class VMath
     private static Vector256<float> ExpNonPositive(Vector256<float> x)
     {
         var xc = Vector256.MaxNative(Vector256.Create(-87.33654f), x);
-        var n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
-        var p = Vector256.Create(1.9875691500E-4f);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
-        var y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-        var ni = Avx.IsSupported ? Avx.ConvertToVector256Int32WithTruncation(n) : Vector256.ConvertToInt32(n);
-        return y * Vector256.ShiftLeft(ni + Vector256.Create(127), 23).AsSingle();
+        return ExpClamped(xc);
     }
 }
 
