@@ -32,6 +32,6 @@ for line in open(sys.argv[1]):
     key = " ".join(f[:3]) + (" " + f[3] if f[3].startswith("mode=") else "")
     rows.setdefault(key, []).append(float(m.group(2)) / (1000 if m.group(1) == "us" else 1))
 for key in sorted(rows, key=lambda k: (k.split()[1], k.split()[2], k.split()[0])):
-    print(f"{key:<55} {statistics.median(rows[key]):9.3f}   (rounds: {' '.join(f'{v:.3f}' for v in rows[key])})")
+    print(f"{key:<55} {statistics.median(rows[key]):10.4g}   (rounds: {' '.join(f'{v:.4g}' for v in rows[key])})")
 PY
 rm -f "$out"
