@@ -40,6 +40,7 @@ public static class CliApp
         Options:
           --epochs <n>        total epochs to train to (iris 1000, digits 30, csv 200). A resumed run continues
                               from the checkpoint's epoch up to n; if it is already there, it only reports.
+                              Without --epochs, a run resuming a finished checkpoint trains the default again.
           --lr <x>            Adam learning rate (iris 0.01, digits 0.005, csv 0.01)
           --batch-size <n>    mini-batch size (iris 32, digits 64, csv 32)
           --seed <n>          seed for the weights, the train/test split, shuffling and dropout (default 0)
@@ -150,7 +151,7 @@ public static class CliApp
                         MakeModel = cnn ? Models.DigitsCnn : () => Models.Mlp(64, 64, 10),
                         Train = train, Test = test,
                         OutDir = o.OutDir ?? Path.Combine("flint-runs", cnn ? "digits-cnn" : "digits-mlp"),
-                        Epochs = o.Epochs ?? 30, Lr = o.Lr ?? 0.005, BatchSize = o.BatchSize ?? 64, Seed = o.Seed, Resume = o.Resume,
+                        Epochs = o.Epochs ?? 30, Lr = o.Lr ?? 0.005, BatchSize = o.BatchSize ?? 64, Seed = o.Seed, Resume = o.Resume, EpochsGiven = o.Epochs is not null,
                     };
                 }
             case "csv":
@@ -166,7 +167,7 @@ public static class CliApp
                         MakeModel = () => Models.Mlp(features, 32, classes),
                         Train = train, Test = test,
                         OutDir = o.OutDir ?? Path.Combine("flint-runs", "csv-" + Path.GetFileNameWithoutExtension(o.CsvPath)),
-                        Epochs = o.Epochs ?? 200, Lr = o.Lr ?? 0.01, BatchSize = o.BatchSize ?? 32, Seed = o.Seed, Resume = o.Resume,
+                        Epochs = o.Epochs ?? 200, Lr = o.Lr ?? 0.01, BatchSize = o.BatchSize ?? 32, Seed = o.Seed, Resume = o.Resume, EpochsGiven = o.Epochs is not null,
                     };
                 }
             default:
@@ -179,7 +180,7 @@ public static class CliApp
                         MakeModel = () => new CustomModel(),
                         Train = train, Test = test,
                         OutDir = o.OutDir ?? Path.Combine("flint-runs", "iris"),
-                        Epochs = o.Epochs ?? 1000, Lr = o.Lr ?? 0.01, BatchSize = o.BatchSize ?? 32, Seed = o.Seed, Resume = o.Resume,
+                        Epochs = o.Epochs ?? 1000, Lr = o.Lr ?? 0.01, BatchSize = o.BatchSize ?? 32, Seed = o.Seed, Resume = o.Resume, EpochsGiven = o.Epochs is not null,
                     };
                 }
         }

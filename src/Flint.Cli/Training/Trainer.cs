@@ -16,6 +16,11 @@ public sealed class TrainSpec
     public required TensorDataset Test { get; init; }
     public required string OutDir { get; init; }
     public int Epochs { get; init; } = 1000;
+    /// <summary>
+    /// Whether Epochs was asked for (--epochs: the total to reach). Otherwise a run that resumes a checkpoint already
+    /// past it trains Epochs more, so running the same command again continues training.
+    /// </summary>
+    public bool EpochsGiven { get; init; }
     public double Lr { get; init; } = 0.01;
     public int BatchSize { get; init; } = 32;
     public long Seed { get; init; } = 0;
@@ -64,28 +69,29 @@ public static class Trainer
         var loss = new List<double>();
         var trainAcc = new List<double>();
         var testAcc = new List<double>();
-        int start = 0;
+        int start = 0, end = spec.Epochs;
         bool resumed = false;
         if (spec.Resume && File.Exists(spec.CheckpointPath))
         {
             start = LoadCheckpoint(spec.CheckpointPath, model, opt, loss, trainAcc, testAcc);
             resumed = true;
             log.WriteLine($"resumed from checkpoint '{spec.CheckpointPath}' (epoch {start})");
-            if (start >= spec.Epochs)
-                log.WriteLine($"already trained for {start} epochs (target {spec.Epochs}): nothing to train; pass --epochs N (N > {start}) to continue, or --no-resume to start over");
+            if (start >= end && !spec.EpochsGiven) end = start + spec.Epochs;
+            if (start >= end)
+                log.WriteLine($"already trained for {start} epochs (target {end}): nothing to train; pass --epochs N (N > {start}) to continue, or --no-resume to start over");
             else
-                log.WriteLine($"continuing training from epoch {start + 1} to {spec.Epochs}");
+                log.WriteLine($"continuing training from epoch {start + 1} to {end}");
         }
         else if (!spec.Resume && File.Exists(spec.CheckpointPath))
             log.WriteLine($"--no-resume: ignoring the existing checkpoint '{spec.CheckpointPath}' (it will be overwritten)");
 
         var loader = new DataLoader(spec.Train, batchSize: spec.BatchSize, shuffle: true);
-        int saveEvery = spec.SaveEvery > 0 ? spec.SaveEvery : Math.Max(1, spec.Epochs / 10);
+        int saveEvery = spec.SaveEvery > 0 ? spec.SaveEvery : Math.Max(1, end / 10);
         Directory.CreateDirectory(spec.OutDir);
-        if (start < spec.Epochs)
+        if (start < end)
         {
-            var progress = new Progress(log, live, start + 1, spec.Epochs);
-            for (int epoch = start; epoch < spec.Epochs; epoch++)
+            var progress = new Progress(log, live, start + 1, end);
+            for (int epoch = start; epoch < end; epoch++)
             {
                 model.Train();
                 double sum = 0;
@@ -106,10 +112,10 @@ public static class Trainer
                 trainAcc.Add(Accuracy(model, spec.Train));
                 testAcc.Add(Accuracy(model, spec.Test));
                 progress.Epoch(epoch + 1, loss[^1], trainAcc[^1], testAcc[^1]);
-                if ((epoch + 1) % saveEvery == 0 || epoch + 1 == spec.Epochs)
+                if ((epoch + 1) % saveEvery == 0 || epoch + 1 == end)
                     SaveCheckpoint(spec.CheckpointPath, epoch + 1, model, opt, loss, trainAcc, testAcc);
             }
-            log.WriteLine($"trained epochs {start + 1}..{spec.Epochs} in {progress.Seconds:0.00} s");
+            log.WriteLine($"trained epochs {start + 1}..{end} in {progress.Seconds:0.00} s");
         }
 
         double finalTrain = Accuracy(model, spec.Train), finalTest = Accuracy(model, spec.Test);
@@ -123,7 +129,7 @@ public static class Trainer
         }
         return new TrainResult
         {
-            Model = model, Optimizer = opt, Resumed = resumed, StartEpoch = start, EndEpoch = Math.Max(start, spec.Epochs),
+            Model = model, Optimizer = opt, Resumed = resumed, StartEpoch = start, EndEpoch = Math.Max(start, end),
             TrainAccuracy = finalTrain, TestAccuracy = finalTest, Loss = loss, TrainAcc = trainAcc, TestAcc = testAcc,
         };
     }

@@ -22,7 +22,7 @@ public class TrainingRunTests
         return new TrainSpec
         {
             Title = s.Title, MakeModel = s.MakeModel, Train = s.Train, Test = s.Test, OutDir = s.OutDir, Epochs = s.Epochs,
-            Lr = s.Lr, BatchSize = s.BatchSize, Seed = s.Seed, Resume = s.Resume, Plot = s.Plot,
+            Lr = s.Lr, BatchSize = s.BatchSize, Seed = s.Seed, Resume = s.Resume, Plot = s.Plot, EpochsGiven = s.EpochsGiven,
             SaveEvery = 1_000_000, // only the final checkpoint (the resume test writes its own)
         };
     }
@@ -45,12 +45,20 @@ public class TrainingRunTests
             var png = File.ReadAllBytes(Path.Combine(dir, "curves.png"));
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
 
-            // a second run resumes and, having reached its epochs, only reports
+            // the same command again resumes from the checkpoint and trains another 1000 epochs
             var log2 = new StringWriter();
             var r2 = Trainer.Run(Spec("iris", dir), log2);
             Assert.True(r2.Resumed);
             Assert.Contains("resumed from checkpoint", log2.ToString());
-            Assert.Equal(r.TestAccuracy, r2.TestAccuracy);
+            Assert.Contains("continuing training from epoch 1001 to 2000", log2.ToString());
+            Assert.Equal(2000, r2.Loss.Count);
+            Assert.True(r2.TestAccuracy >= 0.95, $"test accuracy {r2.TestAccuracy}");
+
+            // an explicit --epochs is the total: already reached, the run only reports
+            var log3 = new StringWriter();
+            var r3 = Trainer.Run(Spec("iris", dir, epochs: 2000), log3);
+            Assert.Contains("already trained for 2000 epochs", log3.ToString());
+            Assert.Equal(r2.TestAccuracy, r3.TestAccuracy);
         }
         finally { Directory.Delete(dir, true); }
     }
