@@ -36,8 +36,11 @@ public abstract class Storage
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
     };
 
-    /// <summary>The raw bytes (for serialization).</summary>
+    /// <summary>The raw bytes, for code outside Flint: the memory escapes (never reused by the buffer pool).</summary>
     public abstract Span<byte> AsBytes();
+
+    /// <summary>The raw bytes for Flint's own kernels and serialization, used while the storage is alive: no escape.</summary>
+    internal abstract Span<byte> RawBytes();
 }
 
 public sealed class Storage<T> : Storage where T : unmanaged
@@ -84,4 +87,5 @@ public sealed class Storage<T> : Storage where T : unmanaged
     }
 
     public override Span<byte> AsBytes() { Escape(); return MemoryMarshal.AsBytes(_memory.Span); }
+    internal override Span<byte> RawBytes() => MemoryMarshal.AsBytes(_memory.Span);
 }

@@ -88,7 +88,7 @@ public static class SafeTensors
         stream.Write(len);
         stream.Write(header.GetBuffer(), 0, (int)header.Length);
         foreach (var t in contiguous)
-            stream.Write(t._storage.AsBytes().Slice(t._offset * t.DType.ElementSize(), t._numel * t.DType.ElementSize()));
+            stream.Write(t._storage.RawBytes().Slice(t._offset * t.DType.ElementSize(), t._numel * t.DType.ElementSize()));
         stream.Flush();
     }
 
@@ -222,7 +222,7 @@ public static class SafeTensors
         {
             var t = Tensor.Empty(info.Shape, info.DType);
             s.Position = dataStart + info.Begin;
-            s.ReadExactly(t._storage.AsBytes());
+            s.ReadExactly(t._storage.RawBytes());
             StorageTypes.NormalizeBools(t._storage);
             result.Add(info.Name, t);
         }

@@ -84,7 +84,7 @@ internal static class StorageTypes
     public static void NormalizeBools(Storage s)
     {
         if (s.DType != DType.Bool) return;
-        var b = s.AsBytes();
+        var b = s.RawBytes();
         for (int i = 0; i < b.Length; i++) if (b[i] > 1) b[i] = 1;
     }
 

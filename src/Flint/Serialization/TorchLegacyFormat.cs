@@ -62,7 +62,7 @@ internal static class TorchLegacyFormat
                 throw new InvalidDataException($"{what} is corrupt: storage key {k ?? "None"} in the key list was not referenced by the object");
             long numel = r.ReadInt64();
             if (numel != s.Length) throw new InvalidDataException($"{what} is corrupt: storage {key} has {numel} elements in the data section but {s.Length} in its persistent id");
-            r.ReadExact(s.AsBytes());
+            r.ReadExact(s.RawBytes());
             StorageTypes.NormalizeBools(s);
         }
         if (keys.Count != roots.Count)

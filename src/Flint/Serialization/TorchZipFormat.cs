@@ -21,7 +21,7 @@ internal static class TorchZipFormat
         zip.WriteRecord(archiveName + "/data.pkl", pkl);
         zip.WriteRecord(archiveName + "/byteorder", "little"u8);
         foreach (var (key, storage) in pickler.Storages)
-            zip.WriteRecord(archiveName + "/data/" + key, storage.AsBytes());
+            zip.WriteRecord(archiveName + "/data/" + key, storage.RawBytes());
         zip.WriteRecord(archiveName + "/version", Encoding.ASCII.GetBytes(Version));
         zip.Finish();
     }
@@ -59,8 +59,8 @@ internal static class TorchZipFormat
             if (entry.Size != nbytes)
                 throw new InvalidDataException($"{what} is corrupt: record '{record}' has {entry.Size} bytes, but storage {pid.Key} needs {pid.Numel} elements of {pid.DType.Name()} ({nbytes} bytes)");
             s = Storage.Allocate(pid.DType, (int)pid.Numel);
-            zip.Read(entry, s.AsBytes());
-            if (bigEndian) StorageTypes.SwapBytes(s.AsBytes(), pid.DType.ElementSize());
+            zip.Read(entry, s.RawBytes());
+            if (bigEndian) StorageTypes.SwapBytes(s.RawBytes(), pid.DType.ElementSize());
             StorageTypes.NormalizeBools(s);
             storages[pid.Key] = s;
             return s;

@@ -42,7 +42,7 @@ public static class Typed
     /// <summary>The storage of a tensor reinterpreted as T (same element size).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Span<T> Bits<T>(Tensor t) where T : unmanaged
-        => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(t._storage.AsBytes());
+        => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(t._storage.RawBytes());
 }
 
 /// <summary>How scatter combines a source element with the destination.</summary>

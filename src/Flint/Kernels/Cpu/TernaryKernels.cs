@@ -60,7 +60,7 @@ public static class WhereKernel
     }
 
     private static Span<T> Bytes<T>(Tensor t) where T : unmanaged
-        => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(t._storage.AsBytes()).Slice(t._offset, t._numel);
+        => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(t._storage.RawBytes()).Slice(t._offset, t._numel);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(ReadOnlySpan<bool> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> z) where T : unmanaged

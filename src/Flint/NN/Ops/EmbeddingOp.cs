@@ -27,8 +27,8 @@ internal sealed class EmbeddingOp(long paddingIdx, bool scaleGradByFreq) : Op
         var wc = w.ContiguousRaw();
         var y = Tensor.Empty(OutShape(w, x[1]), w.DType);
         int es = w.DType.ElementSize();
-        var src = wc._storage.AsBytes().Slice(wc._offset * es);
-        var dst = y._storage.AsBytes();
+        var src = wc._storage.RawBytes().Slice(wc._offset * es);
+        var dst = y._storage.RawBytes();
         int rowBytes = dim * es;
         for (int i = 0; i < idx.Length; i++)
         {
