@@ -85,6 +85,26 @@ public class BufferPoolTests
     }
 
     [Fact]
+    public void CollectionsContinueAfterOneThatFindsNothingDead()
+    {
+        // Arrays are recycled at safe points, which are op calls (factories alone never reach one).
+        var src = Torch.Full([1 << 20], 1f);
+        var (_, _, before) = BufferPool.Stats();
+        var keep = new List<Tensor>();
+        for (int i = 0; i < 40; i++) keep.Add(src * 1f);   // 160 MB alive: the collection asked for finds nothing
+        for (int i = 0; i < 3; i++) _ = src[0] + 1f;        // safe points
+        keep.Clear();
+        for (int i = 0; i < 200; i++)                        // 800 MB more, each dead at once
+        {
+            var t = src * 2f;
+            Assert.Equal(2f, t[12345].Item<float>());
+        }
+        var (_, outstanding, after) = BufferPool.Stats();
+        Assert.True(after - before >= 3, $"collections {after - before}");
+        Assert.True(outstanding < (400L << 20), $"outstanding {outstanding >> 20} MB");
+    }
+
+    [Fact]
     public void ConcurrentOpsOnTwoThreadsGetCorrectResults()
     {
         var errors = 0;
