@@ -54,7 +54,7 @@ internal static unsafe class GemmPackAvx2
 
     /// <summary>Loads 8 floats from each of 8 lines and stores column c of that 8×8 block at dst + c*stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Transpose8x8(float* l0, float* l1, float* l2, float* l3, float* l4, float* l5, float* l6, float* l7, float* dst, nint stride)
+    internal static void Transpose8x8(float* l0, float* l1, float* l2, float* l3, float* l4, float* l5, float* l6, float* l7, float* dst, nint stride)
     {
         Vector256<float> x0 = Avx.LoadVector256(l0), x1 = Avx.LoadVector256(l1);
         Vector256<float> x2 = Avx.LoadVector256(l2), x3 = Avx.LoadVector256(l3);

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Flint.Kernels.Cpu;
@@ -33,15 +32,21 @@ public static unsafe class StridedCopy
             if (sIn == 1 && dIn == 1) new ReadOnlySpan<T>(s, inner).CopyTo(new Span<T>(d, inner));
             else if (sIn == 0) { T v = *s; for (int i = 0; i < inner; i++) d[(nint)i * dIn] = v; }
             else for (int i = 0; i < inner; i++) d[(nint)i * dIn] = s[(nint)i * sIn];
-            // advance the outer multi-index (odometer over dims nd-2 … 0)
-            for (int dim = nd - 2; dim >= 0; dim--)
-            {
-                idx[dim]++;
-                so += srcStrides[dim]; dO += dstStrides[dim];
-                if (idx[dim] < sizes[dim]) break;
-                so -= srcStrides[dim] * sizes[dim]; dO -= dstStrides[dim] * sizes[dim];
-                idx[dim] = 0;
-            }
+            Advance(idx, nd - 2, sizes, srcStrides, dstStrides, ref so, ref dO);
+        }
+    }
+
+    /// <summary>Steps the outer multi-index (an odometer over dims last … 0) and both offsets with it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Advance(Span<int> idx, int last, ReadOnlySpan<int> sizes, ReadOnlySpan<int> srcStrides, ReadOnlySpan<int> dstStrides, ref int so, ref int dO)
+    {
+        for (int dim = last; dim >= 0; dim--)
+        {
+            idx[dim]++;
+            so += srcStrides[dim]; dO += dstStrides[dim];
+            if (idx[dim] < sizes[dim]) break;
+            so -= srcStrides[dim] * sizes[dim]; dO -= dstStrides[dim] * sizes[dim];
+            idx[dim] = 0;
         }
     }
 
@@ -82,14 +87,7 @@ public static unsafe class StridedCopy
                     }
                 }
             }
-            for (int dim = nd - 3; dim >= 0; dim--)
-            {
-                idx[dim]++;
-                so += srcStrides[dim]; dO += dstStrides[dim];
-                if (idx[dim] < sizes[dim]) break;
-                so -= srcStrides[dim] * sizes[dim]; dO -= dstStrides[dim] * sizes[dim];
-                idx[dim] = 0;
-            }
+            Advance(idx, nd - 3, sizes, srcStrides, dstStrides, ref so, ref dO);
         }
     }
 
@@ -106,29 +104,10 @@ public static unsafe class StridedCopy
         {
             for (int i0 = 0; i0 < r8; i0 += 8)
             {
+                // the 8 source runs are columns j0..j0+7 (rows i0..i0+7); transposed, they are destination rows
                 float* sp = s + i0 + j0 * sC;
-                // v_k holds source column j0+k, rows i0..i0+7
-                var v0 = Avx.LoadVector256(sp); var v1 = Avx.LoadVector256(sp + sC);
-                var v2 = Avx.LoadVector256(sp + 2 * sC); var v3 = Avx.LoadVector256(sp + 3 * sC);
-                var v4 = Avx.LoadVector256(sp + 4 * sC); var v5 = Avx.LoadVector256(sp + 5 * sC);
-                var v6 = Avx.LoadVector256(sp + 6 * sC); var v7 = Avx.LoadVector256(sp + 7 * sC);
-                var t0 = Avx.UnpackLow(v0, v1); var t1 = Avx.UnpackHigh(v0, v1);
-                var t2 = Avx.UnpackLow(v2, v3); var t3 = Avx.UnpackHigh(v2, v3);
-                var t4 = Avx.UnpackLow(v4, v5); var t5 = Avx.UnpackHigh(v4, v5);
-                var t6 = Avx.UnpackLow(v6, v7); var t7 = Avx.UnpackHigh(v6, v7);
-                var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
-                var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
-                var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
-                var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-                float* dp = d + i0 * dR + j0;
-                Avx.Store(dp, Avx.Permute2x128(u0, u4, 0x20));
-                Avx.Store(dp + dR, Avx.Permute2x128(u1, u5, 0x20));
-                Avx.Store(dp + 2 * dR, Avx.Permute2x128(u2, u6, 0x20));
-                Avx.Store(dp + 3 * dR, Avx.Permute2x128(u3, u7, 0x20));
-                Avx.Store(dp + 4 * dR, Avx.Permute2x128(u0, u4, 0x31));
-                Avx.Store(dp + 5 * dR, Avx.Permute2x128(u1, u5, 0x31));
-                Avx.Store(dp + 6 * dR, Avx.Permute2x128(u2, u6, 0x31));
-                Avx.Store(dp + 7 * dR, Avx.Permute2x128(u3, u7, 0x31));
+                GemmPackAvx2.Transpose8x8(sp, sp + sC, sp + 2 * sC, sp + 3 * sC, sp + 4 * sC, sp + 5 * sC, sp + 6 * sC, sp + 7 * sC,
+                    d + i0 * dR + j0, dR);
             }
             for (int i = r8; i < rows; i++)
                 for (int j = j0; j < j0 + 8; j++) d[i * dR + j] = s[i + j * sC];
