@@ -49,16 +49,13 @@ internal static unsafe class DirectConv2d
 
     public static void Forward(float* x, float* w, float* bias, float* y, int n, int cout, ConvGeometry g)
     {
-        int k = g.ColRows, hp = g.IH + 2 * g.PH, wp = g.IW + 2 * g.PW, plane = hp * wp;
+        int k = g.ColRows;
         int coutPad = (cout + MR - 1) / MR * MR;
         // Weights padded with zero rows to whole 6-row blocks; tap offsets into the padded sample.
         var wPad = GC.AllocateUninitializedArray<float>(coutPad * k, pinned: true);
         new ReadOnlySpan<float>(w, cout * k).CopyTo(wPad);
         wPad.AsSpan(cout * k).Clear();
-        var offsets = GC.AllocateUninitializedArray<int>(k, pinned: true);
-        for (int c = 0, t = 0; c < g.Channels; c++)
-            for (int ky = 0; ky < g.KH; ky++)
-                for (int kx = 0; kx < g.KW; kx++) offsets[t++] = c * plane + ky * wp + kx;
+        var offsets = TapOffsets(g, k);
         nint px = (nint)x, py = (nint)y, pb = (nint)bias;
         var geometry = g;
         fixed (float* pw = wPad) fixed (int* po = offsets)
@@ -84,10 +81,7 @@ internal static unsafe class DirectConv2d
         int padLen = g.Channels * plane + NR + g.KW;
         float* xp = Scratch<float>.Get(2, padLen);
         new Span<float>(xp, padLen).Clear();
-        for (int c = 0; c < g.Channels; c++)
-            for (int iy = 0; iy < g.IH; iy++)
-                new ReadOnlySpan<float>(x + ((nint)c * g.IH + iy) * g.IW, g.IW)
-                    .CopyTo(new Span<float>(xp + (nint)c * plane + (iy + g.PH) * wp + g.PW, g.IW));
+        CopyPadded(x, xp, g);
         float* yf = Scratch<float>.Get(3, coutPad * fullPad);
         for (int cb = 0; cb < coutPad; cb += MR)
             for (int j = 0; j < fullPad; j += NR)
@@ -116,13 +110,10 @@ internal static unsafe class DirectConv2d
     /// </summary>
     public static void WeightGrad(float* a, float* b, float* dw, int n, int bRows, ConvGeometry g)
     {
-        int k = g.ColRows, hp = g.IH + 2 * g.PH, wp = g.IW + 2 * g.PW, plane = hp * wp;
+        int k = g.ColRows;
         int rowsPad = (bRows + MR - 1) / MR * MR, kPad = (k + 1) & ~1;
-        var offsets = GC.AllocateUninitializedArray<int>(kPad, pinned: true);
-        for (int c = 0, t = 0; c < g.Channels; c++)
-            for (int ky = 0; ky < g.KH; ky++)
-                for (int kx = 0; kx < g.KW; kx++) offsets[t++] = c * plane + ky * wp + kx;
-        if (kPad > k) offsets[k] = offsets[k - 1]; // an odd tap count: the pair's second tap is computed and dropped
+        var offsets = TapOffsets(g, kPad);
+        // an odd tap count: TapOffsets repeats the last tap, whose pair result is computed and dropped
         int parts = Math.Min(n, CpuParallel.MaxThreads);
         var partial = new float[parts][];
         nint pa = (nint)a, pb = (nint)b;
@@ -158,10 +149,7 @@ internal static unsafe class DirectConv2d
         for (int s = 0; s < samples; s++)
         {
             float* asrc = a + (nint)(s0 + s) * g.Channels * g.InputPlane, adst = ap + (nint)s * padLen;
-            for (int c = 0; c < g.Channels; c++)
-                for (int iy = 0; iy < g.IH; iy++)
-                    new ReadOnlySpan<float>(asrc + ((nint)c * g.IH + iy) * g.IW, g.IW)
-                        .CopyTo(new Span<float>(adst + (nint)c * plane + (iy + g.PH) * wp + g.PW, g.IW));
+            CopyPadded(asrc, adst, g);
             float* bsrc = b + (nint)(s0 + s) * bRows * g.OutputPlane, bdst = bp + (nint)s * rowsPad * fullPad;
             for (int r = 0; r < bRows; r++)
                 for (int oy = 0; oy < g.OH; oy++)
@@ -206,6 +194,32 @@ internal static unsafe class DirectConv2d
         }
         acc[0] = c00; acc[1] = c01; acc[2] = c10; acc[3] = c11; acc[4] = c20; acc[5] = c21;
         acc[6] = c30; acc[7] = c31; acc[8] = c40; acc[9] = c41; acc[10] = c50; acc[11] = c51;
+    }
+
+    /// <summary>
+    /// Where each kernel tap (channel, ky, kx) starts in a padded sample; entries past the real taps (length &gt; taps)
+    /// repeat the last one.
+    /// </summary>
+    private static int[] TapOffsets(in ConvGeometry g, int length)
+    {
+        int wp = g.IW + 2 * g.PW, plane = (g.IH + 2 * g.PH) * wp;
+        var offsets = GC.AllocateUninitializedArray<int>(length, pinned: true);
+        int t = 0;
+        for (int c = 0; c < g.Channels; c++)
+            for (int ky = 0; ky < g.KH; ky++)
+                for (int kx = 0; kx < g.KW; kx++) offsets[t++] = c * plane + ky * wp + kx;
+        for (; t < length; t++) offsets[t] = offsets[t - 1];
+        return offsets;
+    }
+
+    /// <summary>One sample's planes into the interior of a zeroed buffer of padded planes.</summary>
+    private static void CopyPadded(float* x, float* padded, in ConvGeometry g)
+    {
+        int wp = g.IW + 2 * g.PW, plane = (g.IH + 2 * g.PH) * wp;
+        for (int c = 0; c < g.Channels; c++)
+            for (int iy = 0; iy < g.IH; iy++)
+                new ReadOnlySpan<float>(x + ((nint)c * g.IH + iy) * g.IW, g.IW)
+                    .CopyTo(new Span<float>(padded + (nint)c * plane + (iy + g.PH) * wp + g.PW, g.IW));
     }
 
     /// <summary>y[r, 0..16) = Σ_t w[r, t] · x[offsets[t] .. +16) for the 6 rows r of one block.</summary>

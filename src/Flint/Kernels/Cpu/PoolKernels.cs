@@ -63,11 +63,9 @@ public static unsafe class PoolKernels
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int inPlane = id * ih * iw, outPlane = wd.Length * wh.Length * ww.Length;
-        if (id == 1 && wd.Length == 1)
+        if (typeof(T) == typeof(float) && Avx2.IsSupported && id == 1 && wd.Length == 1 && IsPairs(wh) && IsPairs(ww) && ww.Length >= 8)
         {
-            if (typeof(T) == typeof(float) && Avx2.IsSupported && IsPairs(wh) && IsPairs(ww) && ww.Length >= 8)
-                MaxPlanes2x2((float*)x, (float*)y, idx, p0, p1, ih, iw, wh.Length, ww.Length);
-            else MaxPlanes2D(x, y, idx, p0, p1, ih, iw, wh, ww);
+            MaxPlanes2x2((float*)x, (float*)y, idx, p0, p1, ih, iw, wh.Length, ww.Length);
             return;
         }
         for (int p = p0; p < p1; p++)
@@ -78,25 +76,25 @@ public static unsafe class PoolKernels
                 foreach (var b in wh)
                     foreach (var c in ww)
                     {
-                        T best = T.NegativeInfinity;
-                        long bestIdx = ((long)a.Start * ih + b.Start) * iw + c.Start;
-                        for (int i = 0; i < a.Count; i++)
-                        {
-                            int z = a.Start + i * a.Step;
-                            for (int j = 0; j < b.Count; j++)
+                        // Branch-free (random data mispredicts a compare-and-branch): m is the running max, used
+                        // only to compare; the winner's index moves on v > m or v NaN (PyTorch: the first NaN, else
+                        // the first maximum), and the value is read back at that index, so -0 vs +0 stays exact.
+                        T m = T.NegativeInfinity;
+                        int bestIdx = (a.Start * ih + b.Start) * iw + c.Start;
+                        for (int i = 0, z = a.Start; i < a.Count; i++, z += a.Step)
+                            for (int j = 0, yy = b.Start; j < b.Count; j++, yy += b.Step)
                             {
-                                int yy = b.Start + j * b.Step;
-                                T* row = xp + ((nint)z * ih + yy) * iw;
-                                for (int k = 0; k < c.Count; k++)
+                                int rowIdx = (z * ih + yy) * iw;
+                                for (int k = 0, xx = c.Start; k < c.Count; k++, xx += c.Step)
                                 {
-                                    int xx = c.Start + k * c.Step;
-                                    T v = row[xx];
-                                    if (v > best || T.IsNaN(v)) { best = v; bestIdx = ((long)z * ih + yy) * iw + xx; if (T.IsNaN(v)) goto done; }
+                                    T v = xp[rowIdx + xx];
+                                    bool take = (v > m) | (T.IsNaN(v) & !T.IsNaN(m));
+                                    int mask = -(int)Unsafe.As<bool, byte>(ref take);
+                                    bestIdx = (bestIdx & ~mask) | ((rowIdx + xx) & mask);
+                                    m = T.Max(m, v);
                                 }
                             }
-                        }
-                    done:
-                        y[o] = best; idx[o] = bestIdx; o++;
+                        y[o] = xp[bestIdx]; idx[o] = bestIdx; o++;
                     }
         }
     }
@@ -164,48 +162,6 @@ public static unsafe class PoolKernels
         var take = Vector256.GreaterThan(c, best) | (~Vector256.Equals(c, c) & Vector256.Equals(best, best));
         best = Vector256.ConditionalSelect(take, c, best);
         code = Vector256.ConditionalSelect(take.AsInt32(), cCode, code);
-    }
-
-    /// <summary>The 2-D case (one depth slice): plain loops the JIT keeps in registers.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxPlanes2D<T>(T* x, T* y, long* idx, int p0, int p1, int ih, int iw, PoolWindow[] wh, PoolWindow[] ww)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        int inPlane = ih * iw, oh = wh.Length, ow = ww.Length;
-        fixed (PoolWindow* pwh = wh, pww = ww)
-            for (int p = p0; p < p1; p++)
-            {
-                T* xp = x + (nint)p * inPlane;
-                T* yp = y + (nint)p * oh * ow;
-                long* ip = idx + (nint)p * oh * ow;
-                for (int oy = 0; oy < oh; oy++)
-                {
-                    var b = pwh[oy];
-                    for (int ox = 0; ox < ow; ox++)
-                    {
-                        var c = pww[ox];
-                        // Branch-free (random data mispredicts a compare-and-branch): m is the running max, used
-                        // only to compare; the winner's index moves on v > m or v NaN (PyTorch: the first NaN, else
-                        // the first maximum), and the value is read back at that index, so -0 vs +0 stays exact.
-                        T m = T.NegativeInfinity;
-                        int bestIdx = b.Start * iw + c.Start;
-                        for (int j = 0, yy = b.Start; j < b.Count; j++, yy += b.Step)
-                        {
-                            T* row = xp + yy * iw;
-                            for (int k = 0, xx = c.Start; k < c.Count; k++, xx += c.Step)
-                            {
-                                T v = row[xx];
-                                bool take = (v > m) | (T.IsNaN(v) & !T.IsNaN(m));
-                                int mask = -(int)Unsafe.As<bool, byte>(ref take);
-                                bestIdx = (bestIdx & ~mask) | ((yy * iw + xx) & mask);
-                                m = T.Max(m, v);
-                            }
-                        }
-                        yp[oy * ow + ox] = xp[bestIdx];
-                        ip[oy * ow + ox] = bestIdx;
-                    }
-                }
-            }
     }
 
     /// <summary>Average pooling; divisor per window: override, or the padded window size, or the in-bounds count.</summary>
