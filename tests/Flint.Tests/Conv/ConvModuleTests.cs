@@ -3,6 +3,7 @@ using Flint.NN;
 
 namespace Flint.Tests.Conv;
 
+[Collection("DefaultGenerator")] // seeds the default generator
 public class ConvModuleTests
 {
     private static readonly Dictionary<string, Func<Module>> Ctors = new()

@@ -4,6 +4,7 @@ using Flint.NN;
 
 namespace Flint.Tests.NN;
 
+[Collection("DefaultGenerator")] // seeds the default generator
 public class AttentionTests
 {
     private static readonly Tensor Causal5 = Transformer.GenerateSquareSubsequentMask(5);

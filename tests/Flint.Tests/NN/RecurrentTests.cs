@@ -4,6 +4,7 @@ using Flint.NN;
 
 namespace Flint.Tests.NN;
 
+[Collection("DefaultGenerator")] // seeds the default generator
 public class RecurrentTests
 {
     private static readonly Dictionary<string, Func<Module>> Ctors = new()

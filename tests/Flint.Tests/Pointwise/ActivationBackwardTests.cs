@@ -8,6 +8,7 @@ namespace Flint.Tests.Pointwise;
 /// threshold_backward) and pow(tensor, scalar)'s fast paths against torch 1.13 (Fixtures/activation_backward.json,
 /// tools/fixtures/gen_activation_backward.py), plus gradchecks of the ops' own derivatives in float64.
 /// </summary>
+[Collection("DefaultGenerator")] // seeds the default generator
 public class ActivationBackwardTests
 {
     private static readonly Fixture F = Fixture.Load("activation_backward");

@@ -6,6 +6,7 @@ namespace Flint.Tests;
 
 /// <summary>Checks <see cref="Generator"/> against draws recorded from PyTorch 1.13
 /// (tools/fixtures/gen_random.py → Fixtures/random.json). Every comparison is bit-exact.</summary>
+[Collection("DefaultGenerator")] // seeds the default generator
 public class RandomGeneratorTests
 {
     static readonly Lazy<JsonDocument> s_doc = new(() =>
