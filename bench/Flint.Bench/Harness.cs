@@ -12,15 +12,22 @@ public readonly record struct Stats(double FirstMs, double MedianMs, double P10M
 /// </summary>
 public static class Harness
 {
+    /// <summary>
+    /// Warm-up time before timing. .NET's tiered JIT first runs new code unoptimized, then instrumented, and only
+    /// then compiles the final code in the background; a W5 step takes about 40 calls (2.5 s) to get there and is
+    /// 1.5× slower before. Timing earlier would measure the JIT, not Flint (first_ms still reports the first call).
+    /// </summary>
+    const double WarmupSeconds = 3.0;
+
     public static Stats Measure(Action action, int warmup = 5, int minIterations = 20, double minSeconds = 0.5, int maxIterations = 5000)
     {
         var sw = Stopwatch.StartNew();
         action();
         double first = sw.Elapsed.TotalMilliseconds;
 
-        // Warm-up: at least `warmup` calls and at least ~0.2 s so tiered JIT reaches its final code.
+        // Warm-up: at least `warmup` calls and WarmupSeconds, so the tiered JIT reaches its final code.
         sw.Restart();
-        for (int i = 0; i < warmup || (sw.Elapsed.TotalSeconds < 0.2 && i < maxIterations); i++) action();
+        for (int i = 0; i < warmup || (sw.Elapsed.TotalSeconds < WarmupSeconds && i < maxIterations); i++) action();
 
         var times = new List<double>(minIterations);
         sw.Restart();

@@ -170,6 +170,33 @@ public unsafe class GemmTests
     }
 
     /// <summary>
+    /// The shared task list of multi-threaded GEMMs: few rows against many columns (column chunks), few columns (rows cut
+    /// finer than MC), several NC and KC blocks with beta applied once per tile and the two B buffers alternating, a
+    /// strided C, more threads than cores, and two GEMMs at once from two threads (the second runs inline).
+    /// </summary>
+    [Fact]
+    public void SharedTaskListShapes()
+    {
+        int saved = Gemm.Threads;
+        try
+        {
+            foreach (int t in new[] { 2, 3, 4 })
+            {
+                Gemm.Threads = t;
+                Check(40, 1000, 600, 1, 0.5, L.Row, L.Row, L.Row, false, F, x => x, 1e-5);
+                Check(700, 10, 600, 2, 0, L.Col, L.Col, L.Row, false, F, x => x, 1e-5);
+                Check(130, 4200, 300, 1, -1, L.Row, L.Col, L.Col, false, F, x => x, 1e-5);
+                Check(90, 300, 1100, 1, 1, L.Col, L.Row, L.Row, false, D, x => x, 1e-13);
+            }
+            Gemm.Threads = 2;
+            Parallel.Invoke(
+                () => Check(300, 200, 520, 1, 0.5, L.Row, L.Row, L.Row, false, F, x => x, 1e-5),
+                () => Check(210, 310, 530, 1, 0.5, L.Col, L.Row, L.Row, false, F, x => x, 1e-5));
+        }
+        finally { Gemm.Threads = saved; }
+    }
+
+    /// <summary>
     /// Packing for every MR/NR in use (6/16 AVX2, 8/32 AVX-512, 4/4 scalar), including the vectorised
     /// transposes, checked directly so the AVX-512 shapes are covered on AVX2-only machines too.
     /// </summary>

@@ -26,6 +26,7 @@ public class LinalgKernelTests
     [Theory]
     [InlineData(64, 16, 16, 16)]   // many small products: split by batch across cores
     [InlineData(3, 70, 50, 40)]    // packed GEMM per batch
+    [InlineData(12, 70, 80, 90)]   // products above the parallel threshold, enough of them to split by batch
     [InlineData(5, 1, 33, 9)]      // row-vector products
     public void BmmMatchesNaive(int bs, int m, int k, int n)
     {

@@ -23,6 +23,16 @@ public static class CpuParallel
         GemmWorkers.Run(chunks, new RangeParts<TJob>(job, n, chunks));
     }
 
+    /// <summary>
+    /// Runs job.Run(i, i+1) for every i in [0, n) on up to MaxThreads threads that claim items one at a time: for a few
+    /// dozen heavy items (the products of a bmm), where a static split would wait on a core the host has taken.
+    /// </summary>
+    public static void ForEach<TJob>(int n, TJob job) where TJob : struct, IRangeJob
+    {
+        if (n <= 1 || MaxThreads <= 1) { job.Run(0, n); return; }
+        GemmWorkers.Run(n, new ItemParts<TJob>(job), MaxThreads);
+    }
+
     /// <summary>Runs body(part) for part in [0, parts) on the worker pool.</summary>
     public static void ForParts(int parts, Action<int> body)
     {
@@ -38,6 +48,11 @@ public static class CpuParallel
             int s = c * per, e = Math.Min(n, s + per);
             if (s < e) job.Run(s, e);
         }
+    }
+
+    private sealed class ItemParts<TJob>(TJob job) : IGemmPart where TJob : struct, IRangeJob
+    {
+        public void Execute(int i) => job.Run(i, i + 1);
     }
 
     private sealed class ActionParts(Action<int> body) : IGemmPart

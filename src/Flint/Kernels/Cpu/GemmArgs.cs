@@ -11,8 +11,4 @@ internal readonly unsafe struct GemmArgs<T>(int m, int n, int k, T alpha, T* a, 
     public readonly T* A = a, B = b, C = c;
     public readonly nint RsA = rsA, CsA = csA, RsB = rsB, CsB = csB, RsC = rsC, CsC = csC;
 
-    /// <summary>Rows [i0, i1) of C.</summary>
-    public GemmArgs<T> Rows(int i0, int i1) => new(i1 - i0, N, K, Alpha, A + i0 * RsA, RsA, CsA, B, RsB, CsB, Beta, C + i0 * RsC, RsC, CsC);
-    /// <summary>Columns [j0, j1) of C.</summary>
-    public GemmArgs<T> Cols(int j0, int j1) => new(M, j1 - j0, K, Alpha, A, RsA, CsA, B + j0 * CsB, RsB, CsB, Beta, C + j0 * CsC, RsC, CsC);
 }

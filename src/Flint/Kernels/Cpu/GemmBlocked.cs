@@ -69,7 +69,7 @@ internal static unsafe class GemmBlocked<T, K> where T : unmanaged, INumber<T> w
 
     static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
-    static void MergeTile(int mr, int nr, T* t, int ldt, T* c, nint rsC, nint csC, T alpha, T beta)
+    internal static void MergeTile(int mr, int nr, T* t, int ldt, T* c, nint rsC, nint csC, T alpha, T beta)
     {
         for (int i = 0; i < mr; i++)
             for (int j = 0; j < nr; j++)

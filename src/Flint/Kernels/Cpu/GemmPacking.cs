@@ -17,18 +17,23 @@ internal static unsafe class GemmPacking<T> where T : unmanaged
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(int mr, int mc, int kc, T* a, nint rsA, nint csA, T* dst)
     {
-        for (int i0 = 0; i0 < mc; i0 += mr)
+        int i0 = 0;
+        if (rsA == 1 && mc >= mr)
+        {
+            // Column-major A (a transposed row-major matrix, as in every weight gradient): walk the block one k at a
+            // time, reading its mc values in one sequential run and handing MR of them to each panel. Panel by panel
+            // instead, each step would jump a whole row of the source, and rows a power of two apart share a few
+            // cache sets: the block would not stay in L1 between panels.
+            int full = mc / mr;
+            PackColumns(mr * sizeof(T), full, kc, (byte*)a, csA * sizeof(T), (byte*)dst, (nint)mr * kc * sizeof(T));
+            i0 = full * mr;
+            dst += (nint)full * mr * kc;
+        }
+        for (; i0 < mc; i0 += mr)
         {
             int rows = Math.Min(mr, mc - i0);
             T* src = a + i0 * rsA;
-            if (rsA == 1 && rows == mr)
-            {
-                // Column-major A (e.g. a transposed row-major matrix): MR contiguous values per p.
-                nuint bytes = (nuint)(mr * sizeof(T));
-                for (int p = 0; p < kc; p++)
-                    Unsafe.CopyBlockUnaligned(dst + p * mr, src + p * csA, (uint)bytes);
-            }
-            else if (csA == 1 && rows == mr && typeof(T) == typeof(float) && GemmPackAvx2.AppliesA(mr))
+            if (csA == 1 && rows == mr && typeof(T) == typeof(float) && GemmPackAvx2.AppliesA(mr))
                 GemmPackAvx2.PackAPanel(mr, kc, (float*)src, rsA, (float*)dst);
             else if (csA == 1)
             {
@@ -53,6 +58,46 @@ internal static unsafe class GemmPacking<T> where T : unmanaged
             dst += mr * kc;
         }
     }
+
+    /// <summary>
+    /// For each p in [0, kc): copies the `panels` runs of `bytes` bytes that lie back to back at src + p*srcStride, run q
+    /// to dst + q*panelStride + p*bytes. The micro-panel widths get copies of constant size, which the JIT turns into a
+    /// few vector moves (a call to memmove per run cost a third of the GEMM).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void PackColumns(int bytes, int panels, int kc, byte* src, nint srcStride, byte* dst, nint panelStride)
+    {
+        switch (bytes)
+        {
+            case 16: PackColumns<Bytes16>(panels, kc, src, srcStride, dst, panelStride); break;
+            case 24: PackColumns<Bytes24>(panels, kc, src, srcStride, dst, panelStride); break;
+            case 32: PackColumns<Bytes32>(panels, kc, src, srcStride, dst, panelStride); break;
+            case 48: PackColumns<Bytes48>(panels, kc, src, srcStride, dst, panelStride); break;
+            case 64: PackColumns<Bytes64>(panels, kc, src, srcStride, dst, panelStride); break;
+            default:
+                for (int p = 0; p < kc; p++)
+                    for (int q = 0; q < panels; q++)
+                        Unsafe.CopyBlockUnaligned(dst + q * panelStride + p * bytes, src + p * srcStride + q * bytes, (uint)bytes);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void PackColumns<TRun>(int panels, int kc, byte* src, nint srcStride, byte* dst, nint panelStride) where TRun : unmanaged
+    {
+        int bytes = sizeof(TRun);
+        for (int p = 0; p < kc; p++)
+        {
+            byte* s = src + p * srcStride, d = dst + p * bytes;
+            for (int q = 0; q < panels; q++) Unsafe.WriteUnaligned(d + q * panelStride, Unsafe.ReadUnaligned<TRun>(s + q * bytes));
+        }
+    }
+
+    [InlineArray(16)] struct Bytes16 { byte _b; }
+    [InlineArray(24)] struct Bytes24 { byte _b; }
+    [InlineArray(32)] struct Bytes32 { byte _b; }
+    [InlineArray(48)] struct Bytes48 { byte _b; }
+    [InlineArray(64)] struct Bytes64 { byte _b; }
 
     /// <summary>
     /// Packs depth [0,kc) × columns [0,nc) of B into ceil(nc/NR) panels; panel q starts at

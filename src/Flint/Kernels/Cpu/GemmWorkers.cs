@@ -62,9 +62,14 @@ internal static class GemmWorkers
     /// <summary>Set while this thread runs parts of a job: a nested split runs inline instead.</summary>
     [ThreadStatic] static bool t_inJob;
 
-    public static void Run(int count, IGemmPart body)
+    /// <summary>
+    /// Runs body.Execute(0..count) on the caller and up to threads-1 workers (default: one thread per part). More parts
+    /// than threads balance uneven progress: whoever finishes first claims the next part.
+    /// </summary>
+    public static void Run(int count, IGemmPart body, int threads = int.MaxValue)
     {
-        if (count <= 1 || t_inJob || !Monitor.TryEnter(s_gate))
+        threads = Math.Min(threads, count);
+        if (threads <= 1 || t_inJob || !Monitor.TryEnter(s_gate))
         {
             // One part, or another thread's split GEMM holds the workers: run inline.
             for (int i = 0; i < count; i++) body.Execute(i);
@@ -72,9 +77,9 @@ internal static class GemmWorkers
         }
         try
         {
-            if (s_workers.Length < count - 1) Grow(count - 1);
+            if (s_workers.Length < threads - 1) Grow(threads - 1);
             var job = new Job(body, count);
-            for (int w = 0; w < count - 1; w++) s_workers[w].Post(job);
+            for (int w = 0; w < threads - 1; w++) s_workers[w].Post(job);
             job.Participate();
             job.WaitAndRethrow();
         }

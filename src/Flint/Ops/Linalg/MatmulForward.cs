@@ -41,11 +41,16 @@ internal static unsafe class MatmulForward
         return ct == dt ? c : c.CastRaw(dt);
     }
 
-    /// <summary>Batches of small matrices are split across cores by batch; large ones let the GEMM split each product.</summary>
+    /// <summary>
+    /// Whether to split across cores by batch (each thread runs whole products, each packing its own panels, with no
+    /// synchronisation inside a product) rather than letting the GEMM split every product: always for small products,
+    /// and for large ones once there are enough of them to balance (attention's 32 products of 128×128×64).
+    /// </summary>
     static bool SplitBatches(int batches, int m, int n, int k)
     {
         long work = (long)m * n * k;
-        return batches > 1 && work < Gemm.ParallelThreshold && work * batches >= Gemm.ParallelThreshold;
+        if (batches <= 1 || work * batches < Gemm.ParallelThreshold) return false;
+        return work < Gemm.ParallelThreshold || batches >= 4 * CpuParallel.MaxThreads;
     }
 
     static void Float(Tensor a, Tensor b, Tensor c, float alpha, float beta)
@@ -53,7 +58,7 @@ internal static unsafe class MatmulForward
         fixed (float* pa = a.StorageSpan<float>(), pb = b.StorageSpan<float>(), pc = c.StorageSpan<float>())
         {
             var job = new FloatJob(a, b, c, pa, pb, pc, alpha, beta);
-            if (SplitBatches(c._sizes[0], c._sizes[1], c._sizes[2], a._sizes[2])) CpuParallel.For(c._sizes[0], job, 1);
+            if (SplitBatches(c._sizes[0], c._sizes[1], c._sizes[2], a._sizes[2])) CpuParallel.ForEach(c._sizes[0], job);
             else job.Run(0, c._sizes[0]);
         }
     }
@@ -63,7 +68,7 @@ internal static unsafe class MatmulForward
         fixed (double* pa = a.StorageSpan<double>(), pb = b.StorageSpan<double>(), pc = c.StorageSpan<double>())
         {
             var job = new DoubleJob(a, b, c, pa, pb, pc, alpha, beta);
-            if (SplitBatches(c._sizes[0], c._sizes[1], c._sizes[2], a._sizes[2])) CpuParallel.For(c._sizes[0], job, 1);
+            if (SplitBatches(c._sizes[0], c._sizes[1], c._sizes[2], a._sizes[2])) CpuParallel.ForEach(c._sizes[0], job);
             else job.Run(0, c._sizes[0]);
         }
     }
