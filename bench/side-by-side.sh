@@ -29,7 +29,8 @@ for line in open(sys.argv[1]):
     m = re.search(r"median_(ms|us)=([0-9.]+)", line)
     if len(f) < 4 or not m:
         continue
-    key = " ".join(f[:3]) + (" " + f[3] if f[3].startswith("mode=") else "")
+    key = " ".join(f[:3]) + (" " + f[3] if f[3].startswith("mode=") or f[3].lower().startswith("n=") else "")
+    key = key.replace("N=", "n=")
     rows.setdefault(key, []).append(float(m.group(2)) / (1000 if m.group(1) == "us" else 1))
 for key in sorted(rows, key=lambda k: (k.split()[1], k.split()[2], k.split()[0])):
     print(f"{key:<55} {statistics.median(rows[key]):10.4g}   (rounds: {' '.join(f'{v:.4g}' for v in rows[key])})")

@@ -170,6 +170,36 @@ public unsafe class GemmTests
     }
 
     /// <summary>
+    /// A row bias (nn.Linear's addmm): C = alpha·A@B + beta·bias[j], C's old contents (NaN here) never read, on the
+    /// small, single-threaded and shared paths, with strided C, a scalar bias (stride 0), k = 0 and alpha = 0.
+    /// </summary>
+    [Fact]
+    public void RowBiasReplacesC() => ForEachConfig(() =>
+    {
+        var rng = new Random(5);
+        foreach (var (m, n, k, alpha, beta, csBias, lc) in new[] {
+            (7, 9, 5, 1.0, 1.0, 1, L.Row), (150, 70, 300, 1.0, 0.5, 1, L.Row), (300, 90, 520, 2.0, 1.0, 2, L.Col),
+            (40, 600, 50, 1.0, -1.0, 0, L.Row), (20, 30, 0, 1.0, 2.0, 1, L.Row), (20, 30, 40, 0.0, 1.0, 1, L.Row) })
+        {
+            var A = new Mat<float>(m, k, L.Row, rng, F); var B = new Mat<float>(k, n, L.Col, rng, F);
+            var C = new Mat<float>(m, n, lc, rng, F, nanFill: true);
+            var bias = new float[Math.Max(1, n * csBias)];
+            for (int j = 0; j < bias.Length; j++) bias[j] = (float)(rng.NextDouble() * 2 - 1);
+            fixed (float* pa = A.Data, pb = B.Data, pc = C.Data, pbias = bias)
+                Gemm.Sgemm(m, n, k, (float)alpha, pa + A.Off, A.Rs, A.Cs, pb + B.Off, B.Rs, B.Cs, (float)beta, pc + C.Off, C.Rs, C.Cs, pbias, csBias);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double sum = 0, mag = 0;
+                    for (int p = 0; p < k; p++) { double t = (double)A.Data[A.Index(i, p)] * B.Data[B.Index(p, j)]; sum += t; mag += Math.Abs(t); }
+                    double expect = alpha * sum + beta * bias[j * csBias], got = C.Data[C.Index(i, j)];
+                    Assert.True(Math.Abs(got - expect) <= 1e-5 * (Math.Abs(alpha) * mag + Math.Abs(beta) + 1),
+                        $"m={m} n={n} k={k} alpha={alpha} beta={beta} csBias={csBias}: C[{i},{j}]={got}, expected {expect}");
+                }
+        }
+    });
+
+    /// <summary>
     /// The shared task list of multi-threaded GEMMs: few rows against many columns (column chunks), few columns (rows cut
     /// finer than MC), several NC and KC blocks with beta applied once per tile and the two B buffers alternating, a
     /// strided C, more threads than cores, and two GEMMs at once from two threads (the second runs inline).

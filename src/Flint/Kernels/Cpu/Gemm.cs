@@ -29,10 +29,11 @@ public static unsafe class Gemm
     internal const long SmallThreshold = 24L * 24 * 24;
 
     public static void Sgemm(int m, int n, int k, float alpha, float* a, nint rsA, nint csA,
-        float* b, nint rsB, nint csB, float beta, float* c, nint rsC, nint csC)
+        float* b, nint rsB, nint csB, float beta, float* c, nint rsC, nint csC, float* bias = null, nint csBias = 0)
     {
+        ResolveBias(m, n, k, alpha, ref beta, c, rsC, csC, ref bias, csBias);
         if (Trivial(m, n, k, alpha, beta, c, rsC, csC)) return;
-        var args = new GemmArgs<float>(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, rsC, csC);
+        var args = new GemmArgs<float>(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, rsC, csC, bias, csBias);
         if (TrySmall(in args)) return;
         switch (SelectPath())
         {
@@ -43,10 +44,11 @@ public static unsafe class Gemm
     }
 
     public static void Dgemm(int m, int n, int k, double alpha, double* a, nint rsA, nint csA,
-        double* b, nint rsB, nint csB, double beta, double* c, nint rsC, nint csC)
+        double* b, nint rsB, nint csB, double beta, double* c, nint rsC, nint csC, double* bias = null, nint csBias = 0)
     {
+        ResolveBias(m, n, k, alpha, ref beta, c, rsC, csC, ref bias, csBias);
         if (Trivial(m, n, k, alpha, beta, c, rsC, csC)) return;
-        var args = new GemmArgs<double>(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, rsC, csC);
+        var args = new GemmArgs<double>(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, rsC, csC, bias, csBias);
         if (TrySmall(in args)) return;
         switch (SelectPath())
         {
@@ -65,6 +67,24 @@ public static unsafe class Gemm
         if (Avx512F.IsSupported) return GemmPath.Avx512;
         if (Avx2.IsSupported && Fma.IsSupported) return GemmPath.Avx2;
         return GemmPath.Scalar;
+    }
+
+    /// <summary>
+    /// A row bias (C = alpha·A@B + beta·bias[j]) stays for the packed drivers, which write it into each tile as they
+    /// reach it. Where they do not run (tiny, empty or trivial problems) it is written into C up front and the GEMM
+    /// accumulates onto it (beta 1). beta == 0 drops the bias, as it ignores C.
+    /// </summary>
+    static void ResolveBias<T>(int m, int n, int k, T alpha, ref T beta, T* c, nint rsC, nint csC, ref T* bias, nint csBias) where T : unmanaged, INumber<T>
+    {
+        if (bias == null) return;
+        if (beta == T.Zero) { bias = null; return; }
+        long work = (long)m * n * k;
+        bool packed = k > 0 && alpha != T.Zero && !(SmallMode == GemmSmallMode.Always || work <= SmallThreshold || m == 1);
+        if (packed) return;
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) c[i * rsC + j * csC] = beta * bias[j * csBias];
+        beta = T.One;
+        bias = null;
     }
 
     /// <summary>Handles empty shapes, k == 0 and alpha == 0 (C = beta*C, never reading C when beta == 0).</summary>

@@ -15,9 +15,11 @@ internal static unsafe class GemmBlocked<T, K> where T : unmanaged, INumber<T> w
     [ThreadStatic] static PackBuffer<T>? s_b;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int m, int n, int k, T alpha, T* a, nint rsA, nint csA,
-        T* b, nint rsB, nint csB, T beta, T* c, nint rsC, nint csC)
+    public static void Run(in GemmArgs<T> g)
     {
+        int m = g.M, n = g.N, k = g.K;
+        T* a = g.A, b = g.B;
+        nint rsA = g.RsA, csA = g.CsA, rsB = g.RsB, csB = g.CsB;
         int MR = K.MR, NR = K.NR, KC = K.KC;
         int mcMax = Math.Min(K.MC, RoundUp(m, MR));
         int ncMax = Math.Min(K.NC, RoundUp(n, NR));
@@ -37,7 +39,6 @@ internal static unsafe class GemmBlocked<T, K> where T : unmanaged, INumber<T> w
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
-                T betaBlk = pc == 0 ? beta : T.One;
                 GemmPacking<T>.PackB(NR, nc, kc, b + pc * rsB + jc * csB, rsB, csB, bp);
                 for (int ic = 0; ic < m; ic += K.MC)
                 {
@@ -48,19 +49,7 @@ internal static unsafe class GemmBlocked<T, K> where T : unmanaged, INumber<T> w
                         int nr = Math.Min(NR, nc - jr);
                         T* bPanel = bp + jr * kc;
                         for (int ir = 0; ir < mc; ir += MR)
-                        {
-                            int mr = Math.Min(MR, mc - ir);
-                            T* cTile = c + (ic + ir) * rsC + (jc + jr) * csC;
-                            T* aPanel = ap + ir * kc;
-                            if (mr == MR && nr == NR && csC == 1)
-                                K.Run(kc, aPanel, bPanel, cTile, rsC, alpha, betaBlk);
-                            else
-                            {
-                                // Edge or strided-C tile: compute the full padded tile aside, merge the valid part.
-                                K.Run(kc, aPanel, bPanel, tile, NR, T.One, T.Zero);
-                                MergeTile(mr, nr, tile, NR, cTile, rsC, csC, alpha, betaBlk);
-                            }
-                        }
+                            Tile(in g, Math.Min(MR, mc - ir), nr, ic + ir, jc + jr, kc, ap + ir * kc, bPanel, pc == 0, tile);
                     }
                 }
             }
@@ -68,6 +57,50 @@ internal static unsafe class GemmBlocked<T, K> where T : unmanaged, INumber<T> w
     }
 
     static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+
+    /// <summary>
+    /// One mr×nr tile of C at (i, j): adds alpha·(A panel @ B panel) over depth kc. The first depth block applies beta
+    /// (to C, or to the row bias written in first); later blocks accumulate. Edge and strided-C tiles are computed
+    /// whole into the aligned scratch tile and the valid part merged.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Tile(in GemmArgs<T> g, int mr, int nr, int i, int j, int kc, T* aPanel, T* bPanel, bool firstDepth, T* scratch)
+    {
+        T* cTile = g.C + i * g.RsC + j * g.CsC;
+        T beta = firstDepth ? g.Beta : T.One;
+        if (firstDepth && g.Bias != null)
+        {
+            FillBias(mr, nr, cTile, g.RsC, g.CsC, g.Bias + j * g.CsBias, g.CsBias, g.Beta);
+            beta = T.One;
+        }
+        if (mr == K.MR && nr == K.NR && g.CsC == 1)
+            K.Run(kc, aPanel, bPanel, cTile, g.RsC, g.Alpha, beta);
+        else
+        {
+            K.Run(kc, aPanel, bPanel, scratch, K.NR, T.One, T.Zero);
+            MergeTile(mr, nr, scratch, K.NR, cTile, g.RsC, g.CsC, g.Alpha, beta);
+        }
+    }
+
+    /// <summary>C[r, q] = beta·bias[q] over an mr×nr tile (C's old values are never read).</summary>
+    internal static void FillBias(int mr, int nr, T* c, nint rsC, nint csC, T* bias, nint csBias, T beta)
+    {
+        if (csC == 1 && csBias == 1)
+        {
+            // The common case: a few vectors per row, computed once and stored mr times.
+            int w = Vector<T>.Count, q = 0;
+            for (; q + w <= nr; q += w)
+            {
+                var v = Vector.LoadUnsafe(ref *(bias + q)) * beta;
+                for (int r = 0; r < mr; r++) v.StoreUnsafe(ref *(c + r * rsC + q));
+            }
+            for (; q < nr; q++)
+                for (int r = 0; r < mr; r++) c[r * rsC + q] = beta * bias[q];
+            return;
+        }
+        for (int r = 0; r < mr; r++)
+            for (int q = 0; q < nr; q++) c[r * rsC + q * csC] = beta * bias[q * csBias];
+    }
 
     internal static void MergeTile(int mr, int nr, T* t, int ldt, T* c, nint rsC, nint csC, T alpha, T beta)
     {

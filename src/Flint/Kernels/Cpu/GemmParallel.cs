@@ -38,6 +38,5 @@ internal static unsafe class GemmParallel<T, K> where T : unmanaged, INumber<T> 
     static void Small(in GemmArgs<T> g, int j0, int j1)
         => GemmSmall<T>.Run(g.M, j0, j1, g.K, g.Alpha, g.A, g.RsA, g.CsA, g.B, g.RsB, g.CsB, g.Beta, g.C, g.RsC, g.CsC);
 
-    static void Blocked(in GemmArgs<T> g)
-        => GemmBlocked<T, K>.Run(g.M, g.N, g.K, g.Alpha, g.A, g.RsA, g.CsA, g.B, g.RsB, g.CsB, g.Beta, g.C, g.RsC, g.CsC);
+    static void Blocked(in GemmArgs<T> g) => GemmBlocked<T, K>.Run(in g);
 }

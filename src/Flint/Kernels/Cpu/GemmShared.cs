@@ -113,34 +113,21 @@ internal static unsafe class GemmShared<T, K> where T : unmanaged, INumber<T> wh
                 GemmPacking<T>.PackA(K.MR, mc, kc, _g.A + ic * _g.RsA + pc * _g.CsA, _g.RsA, _g.CsA, ap);
                 (t_aPlan, t_aBlock, t_aRows) = (_id, block, mb);
             }
-            if (jr1 > jr0) Tiles(ic, mc, jc, jr0, jr1, kc, kb == 0 ? _g.Beta : T.One, ap, bp);
+            if (jr1 > jr0) Tiles(ic, mc, jc, jr0, jr1, kc, kb == 0, ap, bp);
             Volatile.Write(ref _tileDepth[tile], kb + 1);
             Interlocked.Increment(ref _computed[block]);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void Tiles(int ic, int mc, int jc, int jr0, int jr1, int kc, T beta, T* ap, T* bp)
+        void Tiles(int ic, int mc, int jc, int jr0, int jr1, int kc, bool firstDepth, T* ap, T* bp)
         {
-            int MR = K.MR, NR = K.NR;
-            T* tile = stackalloc T[MR * NR + 64 / sizeof(T)];
+            T* tile = stackalloc T[K.MR * K.NR + 64 / sizeof(T)];
             tile = (T*)(((nint)tile + 63) & ~(nint)63);
-            for (int jr = jr0; jr < jr1; jr += NR)
+            for (int jr = jr0; jr < jr1; jr += K.NR)
             {
-                int nr = Math.Min(NR, jr1 - jr);
-                T* bPanel = bp + jr * kc;
-                for (int ir = 0; ir < mc; ir += MR)
-                {
-                    int mr = Math.Min(MR, mc - ir);
-                    T* cTile = _g.C + (ic + ir) * _g.RsC + (jc + jr) * _g.CsC;
-                    T* aPanel = ap + ir * kc;
-                    if (mr == MR && nr == NR && _g.CsC == 1)
-                        K.Run(kc, aPanel, bPanel, cTile, _g.RsC, _g.Alpha, beta);
-                    else
-                    {
-                        K.Run(kc, aPanel, bPanel, tile, NR, T.One, T.Zero);
-                        GemmBlocked<T, K>.MergeTile(mr, nr, tile, NR, cTile, _g.RsC, _g.CsC, _g.Alpha, beta);
-                    }
-                }
+                int nr = Math.Min(K.NR, jr1 - jr);
+                for (int ir = 0; ir < mc; ir += K.MR)
+                    GemmBlocked<T, K>.Tile(in _g, Math.Min(K.MR, mc - ir), nr, ic + ir, jc + jr, kc, ap + ir * kc, bp + jr * kc, firstDepth, tile);
             }
         }
     }

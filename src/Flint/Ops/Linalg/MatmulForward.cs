@@ -25,12 +25,14 @@ internal static unsafe class MatmulForward
         int[] shape = [a._sizes[0], a._sizes[1], b._sizes[2]];
         var c = Tensor.Empty(shape, ct);
         bool useSelf = self is not null && beta != 0;
-        if (useSelf) c.CopyFromRaw(self!); // casts to the compute dtype and broadcasts (stride 0) into every element
-        else beta = 0;                     // beta == 0 ignores self entirely (NaN in self does not propagate)
+        Tensor? bias = null;
+        if (useSelf && ct is DType.Float32 or DType.Float64 && RowBias(self!, shape, ct) is { } rb) bias = rb;
+        else if (useSelf) c.CopyFromRaw(self!); // casts to the compute dtype and broadcasts (stride 0) into every element
+        else beta = 0;                          // beta == 0 ignores self entirely (NaN in self does not propagate)
         switch (ct)
         {
-            case DType.Float32: Float(a, b, c, (float)alpha, (float)beta); break;
-            case DType.Float64: Double(a, b, c, alpha, beta); break;
+            case DType.Float32: Float(a, b, c, bias, (float)alpha, (float)beta); break;
+            case DType.Float64: Double(a, b, c, bias, alpha, beta); break;
             case DType.Int64: Integer<long>(a, b, c, alpha, beta); break;
             case DType.Int32: Integer<int>(a, b, c, alpha, beta); break;
             case DType.Int16: Integer<short>(a, b, c, alpha, beta); break;
@@ -53,21 +55,32 @@ internal static unsafe class MatmulForward
         return work < Gemm.ParallelThreshold || batches >= 4 * CpuParallel.MaxThreads;
     }
 
-    static void Float(Tensor a, Tensor b, Tensor c, float alpha, float beta)
+    /// <summary>
+    /// self as one row repeated over every batch and row of the result (nn.Linear's bias, [N] or [1, N]): returned as
+    /// [B, M, N] with zero batch and row strides, so the GEMM writes it into C tile by tile instead of a separate pass.
+    /// </summary>
+    static Tensor? RowBias(Tensor self, int[] shape, DType ct)
     {
-        fixed (float* pa = a.StorageSpan<float>(), pb = b.StorageSpan<float>(), pc = c.StorageSpan<float>())
+        var e = self.ExpandRaw(shape);
+        if (e._strides[0] != 0 || e._strides[1] != 0) return null;
+        return self.DType == ct ? e : self.CastRaw(ct).ExpandRaw(shape); // cast the row, not the broadcast
+    }
+
+    static void Float(Tensor a, Tensor b, Tensor c, Tensor? bias, float alpha, float beta)
+    {
+        fixed (float* pa = a.StorageSpan<float>(), pb = b.StorageSpan<float>(), pc = c.StorageSpan<float>(), pbias = bias is null ? default : bias.StorageSpan<float>())
         {
-            var job = new FloatJob(a, b, c, pa, pb, pc, alpha, beta);
+            var job = new FloatJob(a, b, c, pa, pb, pc, bias is null ? null : pbias + bias._offset, bias is null ? 0 : bias._strides[2], alpha, beta);
             if (SplitBatches(c._sizes[0], c._sizes[1], c._sizes[2], a._sizes[2])) CpuParallel.ForEach(c._sizes[0], job);
             else job.Run(0, c._sizes[0]);
         }
     }
 
-    static void Double(Tensor a, Tensor b, Tensor c, double alpha, double beta)
+    static void Double(Tensor a, Tensor b, Tensor c, Tensor? bias, double alpha, double beta)
     {
-        fixed (double* pa = a.StorageSpan<double>(), pb = b.StorageSpan<double>(), pc = c.StorageSpan<double>())
+        fixed (double* pa = a.StorageSpan<double>(), pb = b.StorageSpan<double>(), pc = c.StorageSpan<double>(), pbias = bias is null ? default : bias.StorageSpan<double>())
         {
-            var job = new DoubleJob(a, b, c, pa, pb, pc, alpha, beta);
+            var job = new DoubleJob(a, b, c, pa, pb, pc, bias is null ? null : pbias + bias._offset, bias is null ? 0 : bias._strides[2], alpha, beta);
             if (SplitBatches(c._sizes[0], c._sizes[1], c._sizes[2], a._sizes[2])) CpuParallel.ForEach(c._sizes[0], job);
             else job.Run(0, c._sizes[0]);
         }
@@ -82,27 +95,27 @@ internal static unsafe class MatmulForward
         public readonly nint BsC = c._strides[0], RsC = c._strides[1], CsC = c._strides[2], OffC = c._offset;
     }
 
-    readonly struct FloatJob(Tensor a, Tensor b, Tensor c, float* pa, float* pb, float* pc, float alpha, float beta) : IRangeJob
+    readonly struct FloatJob(Tensor a, Tensor b, Tensor c, float* pa, float* pb, float* pc, float* bias, nint csBias, float alpha, float beta) : IRangeJob
     {
         readonly Layout L = new(a, b, c);
-        readonly float* A = pa, B = pb, C = pc;
+        readonly float* A = pa, B = pb, C = pc, Bias = bias;
         public void Run(int start, int end)
         {
             for (int i = start; i < end; i++)
                 Gemm.Sgemm(L.M, L.N, L.K, alpha, A + L.OffA + i * L.BsA, L.RsA, L.CsA, B + L.OffB + i * L.BsB, L.RsB, L.CsB,
-                    beta, C + L.OffC + i * L.BsC, L.RsC, L.CsC);
+                    beta, C + L.OffC + i * L.BsC, L.RsC, L.CsC, Bias, csBias);
         }
     }
 
-    readonly struct DoubleJob(Tensor a, Tensor b, Tensor c, double* pa, double* pb, double* pc, double alpha, double beta) : IRangeJob
+    readonly struct DoubleJob(Tensor a, Tensor b, Tensor c, double* pa, double* pb, double* pc, double* bias, nint csBias, double alpha, double beta) : IRangeJob
     {
         readonly Layout L = new(a, b, c);
-        readonly double* A = pa, B = pb, C = pc;
+        readonly double* A = pa, B = pb, C = pc, Bias = bias;
         public void Run(int start, int end)
         {
             for (int i = start; i < end; i++)
                 Gemm.Dgemm(L.M, L.N, L.K, alpha, A + L.OffA + i * L.BsA, L.RsA, L.CsA, B + L.OffB + i * L.BsB, L.RsB, L.CsB,
-                    beta, C + L.OffC + i * L.BsC, L.RsC, L.CsC);
+                    beta, C + L.OffC + i * L.BsC, L.RsC, L.CsC, Bias, csBias);
         }
     }
 
