@@ -146,8 +146,10 @@ public sealed class MultiheadAttention : Module<Tensor, Tensor, Tensor, (Tensor 
         if (mask is not null && mask.DType == DType.Bool)
             mask = Torch.Zeros(mask.Shape, q.DType).MaskedFill(mask, double.NegativeInfinity);
 
-        q = q / Math.Sqrt(hd);
-        var scores = mask is null ? q.Bmm(k.Transpose(-2, -1)) : Torch.Baddbmm(mask, q, k.Transpose(-2, -1));
+        // PyTorch scales q by 1/√hd before the product; folding the scale into the product's alpha saves a pass over q
+        // forward and one over its gradient backward (and is exact when hd is a power of 4, as for 64-wide heads).
+        double scale = 1.0 / Math.Sqrt(hd);
+        var scores = Torch.Baddbmm(mask ?? Torch.Zeros([1, 1, 1], q.DType), q, k.Transpose(-2, -1), beta: mask is null ? 0 : 1, alpha: scale);
         var weights = scores.Softmax(-1);
         if (Dropout > 0 && Training) weights = Functional.Dropout(weights, Dropout, true);
         var o = weights.Bmm(v);                                   // [B·H, L, hd]
