@@ -150,12 +150,14 @@ public class VectorizedActivationEdgeTests
         var x = big[3..];
         var xs = x.ToArray<float>();
         var prod = (x * x).ToArray<float>();
-        var shifted = (x + 0.25).ToArray<float>();
+        var shifted = (x + 0.25).ToArray<float>();                        // scalar on the right
+        var flipped = (Torch.Tensor(new[] { 2f }) - x).ToArray<float>();   // one-element tensor on the left
         var sig = x.Sigmoid().ToArray<float>();
         for (int i = 0; i < n; i += (i < 64 || i > n - 64) ? 1 : 4099)
         {
             Assert.Equal(xs[i] * xs[i], prod[i]);
             Assert.Equal(xs[i] + 0.25f, shifted[i]);
+            Assert.Equal(2f - xs[i], flipped[i]);
             double e = 1 / (1 + Math.Exp(-xs[i]));
             Assert.True(Math.Abs(sig[i] - e) <= 1e-6 * (1 + Math.Abs(e)), $"sigmoid element {i}");
         }

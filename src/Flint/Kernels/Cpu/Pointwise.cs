@@ -146,13 +146,35 @@ public static unsafe class Pointwise
             else if (BScalar && !AScalar)
             {
                 T b = B[0]; var vb = Vector256.Create(b);
-                if (vec) for (; i <= end - w; i += w) Op.Invoke(Vector256.Load(A + i), vb).Store(Z + i);
+                if (vec)
+                {
+                    bool stream = end - start >= NonTemporalMinElements; // x * 1.5 over a large x: as above
+                    if (stream) for (; i < end && ((nuint)(Z + i) & 31) != 0; i++) Z[i] = Op.Invoke(A[i], b);
+                    for (; i <= end - w; i += w)
+                    {
+                        var v = Op.Invoke(Vector256.Load(A + i), vb);
+                        if (stream) v.StoreAlignedNonTemporal(Z + i);
+                        else v.Store(Z + i);
+                    }
+                    if (stream) StoreFence();
+                }
                 for (; i < end; i++) Z[i] = Op.Invoke(A[i], b);
             }
             else if (AScalar && !BScalar)
             {
                 T a = A[0]; var va = Vector256.Create(a);
-                if (vec) for (; i <= end - w; i += w) Op.Invoke(va, Vector256.Load(B + i)).Store(Z + i);
+                if (vec)
+                {
+                    bool stream = end - start >= NonTemporalMinElements;
+                    if (stream) for (; i < end && ((nuint)(Z + i) & 31) != 0; i++) Z[i] = Op.Invoke(a, B[i]);
+                    for (; i <= end - w; i += w)
+                    {
+                        var v = Op.Invoke(va, Vector256.Load(B + i));
+                        if (stream) v.StoreAlignedNonTemporal(Z + i);
+                        else v.Store(Z + i);
+                    }
+                    if (stream) StoreFence();
+                }
                 for (; i < end; i++) Z[i] = Op.Invoke(a, B[i]);
             }
             else { T r = Op.Invoke(A[0], B[0]); for (; i < end; i++) Z[i] = r; }
