@@ -15,6 +15,21 @@ internal static class MatmulViews
     /// <summary>A fresh contiguous result seen with other sizes (same element count).</summary>
     public static Tensor Reshaped(Tensor c, int[] sizes) => new(c._storage, c._offset, sizes, ShapeUtil.ContiguousStrides(sizes));
 
+    /// <summary>
+    /// The gradients of mat1 @ mat2 in the layout of the input they belong to, as PyTorch's mm_mat1_backward and
+    /// mm_mat2_backward choose: for a column-major input (a transposed weight, as in nn.Linear) the product is formed
+    /// transposed, so the gradient comes out column-major too. The weight's gradient then reaches AccumulateGrad in
+    /// the weight's own row-major layout and needs no copy.
+    /// </summary>
+    public static Tensor Mat1Grad(Tensor g, Tensor mat1, Tensor mat2)
+        => ColumnMajor(mat1) ? mat2.Mm(g.T).T : g.Mm(mat2.T);
+
+    /// <inheritdoc cref="Mat1Grad"/>
+    public static Tensor Mat2Grad(Tensor g, Tensor mat1, Tensor mat2)
+        => ColumnMajor(mat2) ? g.T.Mm(mat1).T : mat1.T.Mm(g);
+
+    static bool ColumnMajor(Tensor m) => m._strides[0] == 1 && m._strides[1] == m._sizes[0];
+
     public static string F(double v) => PyFormat.Float(v);
     public static Tensor Scale(Tensor g, double s) => s == 1 ? g : g * s;
 }
@@ -34,8 +49,8 @@ public sealed class MmOp : Op
     {
         var g = ctx.Grad();
         return [
-            ctx.NeedsInputGrad(0) ? g.Mm(ctx.Input(1).T) : null,
-            ctx.NeedsInputGrad(1) ? ctx.Input(0).T.Mm(g) : null,
+            ctx.NeedsInputGrad(0) ? MatmulViews.Mat1Grad(g, ctx.Input(0), ctx.Input(1)) : null,
+            ctx.NeedsInputGrad(1) ? MatmulViews.Mat2Grad(g, ctx.Input(0), ctx.Input(1)) : null,
         ];
     }
 }
@@ -59,8 +74,8 @@ public sealed class AddmmOp(double beta, double alpha) : Op
         var g = ctx.Grad();
         return [
             ctx.NeedsInputGrad(0) ? MatmulViews.Scale(g, Beta).SumToSize(ctx.InputSizes(0)) : null,
-            ctx.NeedsInputGrad(1) ? MatmulViews.Scale(g.Mm(ctx.Input(2).T), Alpha) : null,
-            ctx.NeedsInputGrad(2) ? MatmulViews.Scale(ctx.Input(1).T.Mm(g), Alpha) : null,
+            ctx.NeedsInputGrad(1) ? MatmulViews.Scale(MatmulViews.Mat1Grad(g, ctx.Input(1), ctx.Input(2)), Alpha) : null,
+            ctx.NeedsInputGrad(2) ? MatmulViews.Scale(MatmulViews.Mat2Grad(g, ctx.Input(1), ctx.Input(2)), Alpha) : null,
         ];
     }
 }
