@@ -141,6 +141,29 @@ public class PointwiseSemanticsTests
 public class VectorizedActivationEdgeTests
 {
     [Fact]
+    public void OneValueBroadcastOperandsActAsScalars()
+    {
+        // an operand whose strides are all 0 (a value expanded, as sum/mean gradients are) takes the scalar path
+        var x = Torch.Randn([300, 7], DType.Float32, new Generator(3));
+        var s = Torch.Tensor(new[] { 2.5f }).Expand(300, 7);
+        var xs = x.ToArray<float>();
+        var sum = (x + s).ToArray<float>(); var diff = (s - x).ToArray<float>();
+        var less = x.Lt(s).ToArray<bool>(); var both = (s * s.Clone().Expand(300, 7)).ToArray<float>();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            Assert.Equal(xs[i] + 2.5f, sum[i]);
+            Assert.Equal(2.5f - xs[i], diff[i]);
+            Assert.Equal(xs[i] < 2.5f, less[i]);
+            Assert.Equal(6.25f, both[i]);
+        }
+        // mean's gradient is one value expanded: 1/n everywhere, and its consumers see the same values
+        var w = Torch.Randn([40, 5], DType.Float64, new Generator(4)).RequiresGrad_();
+        w.Square().Mean().Backward();
+        var wg = w.Grad!.ToArray<double>(); var wv = w.Detach().ToArray<double>();
+        for (int i = 0; i < wg.Length; i++) Assert.Equal(2 * wv[i] * (1.0 / 200), wg[i], 15);
+    }
+
+    [Fact]
     public void StreamingStorePathMatchesElementwiseResults()
     {
         // above 2²⁰ elements per thread the kernels write with aligned non-temporal stores after a scalar prologue;

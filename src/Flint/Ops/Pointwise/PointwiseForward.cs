@@ -19,13 +19,25 @@ internal static class PointwiseForward
         return x.IsContiguous() ? x : x.ContiguousRaw();
     }
 
+    /// <summary>
+    /// <see cref="Prepare"/> for an operand of a binary kernel, which also takes a single element: a tensor that is
+    /// one value broadcast (all strides 0, as the gradients of sum and mean are) is passed as that value instead of
+    /// being copied out to full size.
+    /// </summary>
+    public static Tensor PrepareOperand(Tensor x, int[] shape, DType dtype)
+    {
+        if (x._numel > 1 && Array.TrueForAll(x._strides, s => s == 0))
+            x = new Tensor(x._storage, x._offset, [1], [1]);
+        return Prepare(x, shape, dtype);
+    }
+
     /// <summary>Runs a binary kernel: out = kernel(a, b) in the result dtype of (a, b).</summary>
     public static Tensor Binary(Tensor a, Tensor b, DType resultType, Action<Tensor, Tensor, Tensor> kernel)
     {
         var shape = ShapeUtil.SameShape(a._sizes, b._sizes) ? a._sizes : ShapeUtil.Broadcast(a._sizes, b._sizes);
         var ct = ComputeDType(resultType);
-        var pa = Prepare(a, shape, ct);
-        var pb = Prepare(b, shape, ct);
+        var pa = PrepareOperand(a, shape, ct);
+        var pb = PrepareOperand(b, shape, ct);
         var z = Tensor.Empty(shape, ct);
         kernel(pa, pb, z);
         return ct == resultType ? z : z.CastRaw(resultType);
@@ -36,8 +48,8 @@ internal static class PointwiseForward
     {
         var shape = ShapeUtil.SameShape(a._sizes, b._sizes) ? a._sizes : ShapeUtil.Broadcast(a._sizes, b._sizes);
         var ct = ComputeDType(computeFrom);
-        var pa = Prepare(a, shape, ct);
-        var pb = Prepare(b, shape, ct);
+        var pa = PrepareOperand(a, shape, ct);
+        var pb = PrepareOperand(b, shape, ct);
         var z = Tensor.Empty(shape, DType.Bool);
         kernel(pa, pb, z);
         return z;

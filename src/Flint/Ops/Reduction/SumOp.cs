@@ -78,7 +78,8 @@ public sealed class MeanOp(int[]? dims, bool keepdim, DType? dtype) : Op
     {
         var sizes = ctx.InputSizes(0);
         int n = sizes.Length == 0 ? 1 : ReductionPlan.Count(sizes, dims);
-        return [ReductionPlan.ExpandGrad(ctx.Grad(), sizes, dims, keepdim).To(ctx.InputDType(0)) / (double)n];
+        // Divide before expanding (the same values): the expanded gradient stays a stride-0 view.
+        return [ReductionPlan.ExpandGrad(ctx.Grad().To(ctx.InputDType(0)) / (double)n, sizes, dims, keepdim)];
     }
 }
 
