@@ -22,11 +22,43 @@ public static unsafe class StridedCopy
             CopyTransposedLastTwo(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes);
             return;
         }
+        int outer = numel / inner;
+        if ((long)numel * sizeof(T) >= ParallelMinBytes && outer >= 2 && CpuParallel.MaxThreads > 1)
+        {
+            // Large copies (cat, contiguous, clone of a strided gradient) run their rows on both cores.
+            var job = new RowsJob<T>(src, srcOffset, srcStrides.ToArray(), dst, dstOffset, dstStrides.ToArray(), sizes.ToArray());
+            CpuParallel.For(outer, job, Math.Max(1, (ParallelMinBytes / 2) / (inner * sizeof(T))));
+            return;
+        }
+        Rows(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes, 0, outer);
+    }
+
+    /// <summary>Below this many bytes a copy runs on one thread (about where fork/join stops paying off).</summary>
+    private const int ParallelMinBytes = 512 * 1024;
+
+    private readonly struct RowsJob<T>(T* src, int srcOffset, int[] srcStrides, T* dst, int dstOffset, int[] dstStrides, int[] sizes)
+        : IRangeJob where T : unmanaged
+    {
+        public void Run(int start, int end) => Rows(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes, start, end);
+    }
+
+    /// <summary>Copies rows [o0, o1) of the last dim, row o being the o-th index of the outer dims in row-major order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows<T>(T* src, int srcOffset, ReadOnlySpan<int> srcStrides, T* dst, int dstOffset, ReadOnlySpan<int> dstStrides,
+        ReadOnlySpan<int> sizes, int o0, int o1) where T : unmanaged
+    {
+        int nd = sizes.Length;
+        int inner = sizes[nd - 1], sIn = srcStrides[nd - 1], dIn = dstStrides[nd - 1];
         Span<int> idx = stackalloc int[nd];
         idx.Clear();
-        int outer = numel / inner;
         int so = srcOffset, dO = dstOffset;
-        for (int o = 0; o < outer; o++)
+        for (int dim = nd - 2, rem = o0; dim >= 0; dim--)
+        {
+            idx[dim] = rem % sizes[dim];
+            rem /= sizes[dim];
+            so += idx[dim] * srcStrides[dim]; dO += idx[dim] * dstStrides[dim];
+        }
+        for (int o = o0; o < o1; o++)
         {
             T* s = src + so; T* d = dst + dO;
             if (sIn == 1 && dIn == 1) new ReadOnlySpan<T>(s, inner).CopyTo(new Span<T>(d, inner));
