@@ -120,65 +120,58 @@ public static unsafe class Pointwise
     private struct BinaryJob<T, TOp> : IRangeJob where T : unmanaged where TOp : struct, IBinary<T>
     {
         public T* A, B, Z; public TOp Op; public bool AScalar, BScalar;
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end)
         {
-            int i = start, w = Vector256<T>.Count;
-            bool vec = Op.Vectorized && Vector256.IsHardwareAccelerated;
-            if (!AScalar && !BScalar)
-            {
-                // one loop (one inlined copy of Op) for both store kinds; large outputs use streaming stores, which
-                // skip reading the destination lines into cache first
-                if (vec)
-                {
-                    bool stream = end - start >= NonTemporalMinElements;
-                    if (stream) for (; i < end && ((nuint)(Z + i) & 31) != 0; i++) Z[i] = Op.Invoke(A[i], B[i]);
-                    for (; i <= end - w; i += w)
-                    {
-                        var v = Op.Invoke(Vector256.Load(A + i), Vector256.Load(B + i));
-                        if (stream) v.StoreAlignedNonTemporal(Z + i);
-                        else v.Store(Z + i);
-                    }
-                    if (stream) StoreFence();
-                }
-                for (; i < end; i++) Z[i] = Op.Invoke(A[i], B[i]);
-            }
-            else if (BScalar && !AScalar)
-            {
-                T b = B[0]; var vb = Vector256.Create(b);
-                if (vec)
-                {
-                    bool stream = end - start >= NonTemporalMinElements; // x * 1.5 over a large x: as above
-                    if (stream) for (; i < end && ((nuint)(Z + i) & 31) != 0; i++) Z[i] = Op.Invoke(A[i], b);
-                    for (; i <= end - w; i += w)
-                    {
-                        var v = Op.Invoke(Vector256.Load(A + i), vb);
-                        if (stream) v.StoreAlignedNonTemporal(Z + i);
-                        else v.Store(Z + i);
-                    }
-                    if (stream) StoreFence();
-                }
-                for (; i < end; i++) Z[i] = Op.Invoke(A[i], b);
-            }
-            else if (AScalar && !BScalar)
-            {
-                T a = A[0]; var va = Vector256.Create(a);
-                if (vec)
-                {
-                    bool stream = end - start >= NonTemporalMinElements;
-                    if (stream) for (; i < end && ((nuint)(Z + i) & 31) != 0; i++) Z[i] = Op.Invoke(a, B[i]);
-                    for (; i <= end - w; i += w)
-                    {
-                        var v = Op.Invoke(va, Vector256.Load(B + i));
-                        if (stream) v.StoreAlignedNonTemporal(Z + i);
-                        else v.Store(Z + i);
-                    }
-                    if (stream) StoreFence();
-                }
-                for (; i < end; i++) Z[i] = Op.Invoke(a, B[i]);
-            }
-            else { T r = Op.Invoke(A[0], B[0]); for (; i < end; i++) Z[i] = r; }
+            if (!AScalar && !BScalar) Loop(new Elements<T>(A), new Elements<T>(B), Z, Op, start, end);
+            else if (!AScalar) Loop(new Elements<T>(A), new Repeated<T>(B[0]), Z, Op, start, end);
+            else if (!BScalar) Loop(new Repeated<T>(A[0]), new Elements<T>(B), Z, Op, start, end);
+            else { T r = Op.Invoke(A[0], B[0]); for (int i = start; i < end; i++) Z[i] = r; }
         }
+    }
+
+    /// <summary>
+    /// z[i] = op(a[i], b[i]) over [start, end), each operand either an array or one repeated value. One loop (one
+    /// inlined copy of Op) serves both store kinds: large outputs use streaming stores, which skip reading the
+    /// destination lines into cache first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Loop<T, TOp, TA, TB>(TA a, TB b, T* z, TOp op, int start, int end)
+        where T : unmanaged where TOp : struct, IBinary<T> where TA : struct, IOperand<T> where TB : struct, IOperand<T>
+    {
+        int i = start, w = Vector256<T>.Count;
+        if (op.Vectorized && Vector256.IsHardwareAccelerated)
+        {
+            bool stream = end - start >= NonTemporalMinElements;
+            if (stream) for (; i < end && ((nuint)(z + i) & 31) != 0; i++) z[i] = op.Invoke(a.At(i), b.At(i));
+            for (; i <= end - w; i += w)
+            {
+                var v = op.Invoke(a.VectorAt(i), b.VectorAt(i));
+                if (stream) v.StoreAlignedNonTemporal(z + i);
+                else v.Store(z + i);
+            }
+            if (stream) StoreFence();
+        }
+        for (; i < end; i++) z[i] = op.Invoke(a.At(i), b.At(i));
+    }
+
+    /// <summary>One input of a binary kernel, read by element or by vector.</summary>
+    private interface IOperand<T> where T : unmanaged
+    {
+        T At(int i);
+        Vector256<T> VectorAt(int i);
+    }
+
+    private readonly struct Elements<T>(T* p) : IOperand<T> where T : unmanaged
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public T At(int i) => p[i];
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> VectorAt(int i) => Vector256.Load(p + i);
+    }
+
+    private readonly struct Repeated<T>(T v) : IOperand<T> where T : unmanaged
+    {
+        private readonly Vector256<T> _v = Vector256.Create(v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public T At(int i) => v;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> VectorAt(int i) => _v;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
