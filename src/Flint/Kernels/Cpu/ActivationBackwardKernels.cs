@@ -54,7 +54,7 @@ public readonly struct GeluBackwardOp<T>(bool tanh) : IBinary<T> where T : unman
         if (typeof(T) == typeof(float))
         {
             var ef = VMath.ExpFast(-v.AsSingle());
-            var sf = VMath.Rcp(Vector256<float>.One + ef);
+            var sf = Vector256<float>.One / (Vector256<float>.One + ef);
             return (sf.As<float, T>(), (ef * sf).As<float, T>());
         }
         var e = VMath.Exp(-v);

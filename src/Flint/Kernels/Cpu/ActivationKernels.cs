@@ -20,24 +20,21 @@ internal static class VMath
     /// <summary>
     /// e^x for float vectors in float arithmetic (Cephes expf: x = n·ln2 + r, degree-6 polynomial in r, 2ⁿ put into
     /// the exponent bits; about 1 ulp). Several times faster than Vector256.Exp(float), which goes through double.
-    /// Overflow gives +inf, underflow 0 (no denormal results), NaN stays NaN.
+    /// Overflow gives +inf (from 88.38 on, where 2ⁿ = 2¹²⁸ is already inf), underflow 0 (no denormal results), NaN
+    /// stays NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpF(Vector256<float> x)
     {
-        var hiMask = Vector256.GreaterThan(x, Vector256.Create(88.72283f));
-        var loMask = Vector256.LessThan(x, Vector256.Create(-87.33654f));
-        var xc = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(-87.33654f)), Vector256.Create(88.72283f));
-        var y = ExpClamped(xc); // past 88.38 this overflows the exponent: the hi mask below fixes it
-        y = Vector256.ConditionalSelect(hiMask, Vector256.Create(float.PositiveInfinity), y);
-        y = Vector256.ConditionalSelect(loMask, Vector256<float>.Zero, y);
+        var y = ExpClamped(Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(-87.33654f)), Vector256.Create(88.72283f)));
+        y = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(-87.33654f)), Vector256<float>.Zero, y);
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x); // NaN in, NaN out
     }
 
     /// <summary>
     /// e^x for float vectors without the range fix-ups of <see cref="ExpF"/>: x is clamped to [−87.3, 88.3] (so the
     /// result stays a normal float: about 1e−38 below, 2e38 above) and NaN passes through the clamp (the native
-    /// max/min return their second operand for NaN). For uses where those ends saturate anyway (sigmoid, gelu).
+    /// max/min return their second operand for NaN). For uses where those ends saturate anyway.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpFast(Vector256<float> x)
@@ -47,14 +44,19 @@ internal static class VMath
     }
 
     /// <summary>
-    /// e^x for x already clamped (ExpFast: to [−87.3, 88.3]; ExpF fixes up its ends afterwards), or NaN: x = n·ln2 + r,
-    /// a degree-6 polynomial in r, 2ⁿ put into the exponent bits.
+    /// e^x for x in [−87.34, 88.73] (or NaN): x = n·ln2 + r, a degree-6 polynomial in r, 2ⁿ put into the exponent bits.
+    /// n = 128 (x past 88.38) gives exponent bits 255, +inf. Callers clamp first (ExpF, ExpFast, softmax, sigmoid).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ExpClamped(Vector256<float> xc)
+    internal static Vector256<float> ExpClamped(Vector256<float> xc)
     {
-        var n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
+        // Rounding by the magic number 1.5·2²³: adding it leaves round(x·log2 e) in the low mantissa bits (its ulp is 1),
+        // and the 127 folded into it makes those bits n + 127, the biased exponent of 2ⁿ. Two operations instead of
+        // round, convert and add.
+        const float Magic = 12582912f + 127f;
+        var t = Vector256.FusedMultiplyAdd(xc, Vector256.Create(1.44269504088896341f), Vector256.Create(Magic));
+        var n = t - Vector256.Create(Magic);
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc); // ln 2 in two parts: r exact
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
         var p = Vector256.Create(1.9875691500E-4f);
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
@@ -62,26 +64,22 @@ internal static class VMath
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
-        var y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-        // n is integral and in range: the plain truncating conversion is exact (no saturation fix-ups needed)
-        var ni = Avx.IsSupported ? Avx.ConvertToVector256Int32WithTruncation(n) : Vector256.ConvertToInt32(n);
-        return y * Vector256.ShiftLeft(ni + Vector256.Create(127), 23).AsSingle();
+        var y = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One), r, Vector256<float>.One); // 1 + r + r²·p
+        return y * Vector256.ShiftLeft(t.AsInt32(), 23).AsSingle(); // the shift drops the magic's own bits
     }
 
-    /// <summary>1/v for finite v by the hardware estimate and one Newton step (about 1 ulp; a division costs several times more).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Rcp(Vector256<float> v)
-    {
-        if (!Avx.IsSupported) return Vector256<float>.One / v;
-        var r = Avx.Reciprocal(v);
-        return Vector256.FusedMultiplyAdd(r, Vector256<float>.One - v * r, r);
-    }
-
-    /// <summary>1 / (1 + e^{−x}), which saturates cleanly to 0 and 1.</summary>
+    /// <summary>
+    /// 1 / (1 + e^{−x}), which saturates cleanly: the exponent's argument is clamped to [−87.3, 88.7], and past 88.38
+    /// e^{−x} is +inf, so far below 0 the result is exactly 0 (and silu(−inf) = −inf·0 = NaN, as PyTorch).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Sigmoid<T>(Vector256<T> x) where T : unmanaged
     {
-        if (typeof(T) == typeof(float)) return Rcp(Vector256<float>.One + ExpFast(-x.AsSingle())).As<float, T>();
+        if (typeof(T) == typeof(float))
+        {
+            var e = ExpClamped(Vector256.MinNative(Vector256.Create(88.72283f), Vector256.MaxNative(Vector256.Create(-87.33654f), -x.AsSingle())));
+            return (Vector256<float>.One / (Vector256<float>.One + e)).As<float, T>();
+        }
         return Vector256<T>.One / (Vector256<T>.One + Exp(-x));
     }
 

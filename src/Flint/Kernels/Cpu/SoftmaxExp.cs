@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Flint.Kernels.Cpu;
 
 /// <summary>
-/// The float32 softmax inner loops with a Cephes-style vector exp (range reduction by ln 2, degree-6 polynomial,
+/// The float32 softmax inner loops with VMath's Cephes-style vector exp (range reduction by ln 2, degree-6 polynomial,
 /// about 1 ulp) fused with the shift and the sum: one pass computes exp(x − max) and Σ at once. The arguments are
 /// always ≤ 0 here (x − max), so only underflow needs care: below −87.3 the result is 0 (the true value is a
 /// denormal under 1.2e−38, invisible next to a sum ≥ 1). NaN passes through.
@@ -19,21 +19,7 @@ internal static class SoftmaxExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpNonPositive(Vector256<float> x)
     {
-        var xc = Vector256.Max(x, C(-87.33654f));
-        var n = Avx.IsSupported ? Avx.RoundToNearestInteger(xc * C(1.44269504088896341f)) : Vector256.Round(xc * C(1.44269504088896341f));
-        var r = Vector256.FusedMultiplyAdd(n, C(-0.693359375f), xc);
-        r = Vector256.FusedMultiplyAdd(n, C(2.12194440e-4f), r);
-        var p = C(1.9875691500E-4f);
-        p = Vector256.FusedMultiplyAdd(p, r, C(1.3981999507E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, C(8.3334519073E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, C(4.1665795894E-2f));
-        p = Vector256.FusedMultiplyAdd(p, r, C(1.6666665459E-1f));
-        p = Vector256.FusedMultiplyAdd(p, r, C(5.0000001201E-1f));
-        p = Vector256.FusedMultiplyAdd(p, r * r, r) + C(1f);
-        // n is integral and in [-127, 127]: the plain (non-saturating) conversion is exact
-        var ni = Avx.IsSupported ? Avx.ConvertToVector256Int32(n) : Vector256.ConvertToInt32(n);
-        var scale = ((ni + Vector256.Create(127)) << 23).AsSingle();
-        var y = p * scale;
+        var y = VMath.ExpClamped(Vector256.Max(x, C(-87.33654f)));
         y = Vector256.ConditionalSelect(Vector256.LessThan(x, C(-87.33654f)), Vector256<float>.Zero, y);
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x);
     }
