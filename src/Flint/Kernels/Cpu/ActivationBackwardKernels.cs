@@ -9,7 +9,8 @@ namespace Flint.Kernels.Cpu;
 
 /// <summary>
 /// gelu_backward: g·(Φ(x) + x·φ(x)); with tanh, g·(½(1 + t) + ½x(1 − t²)·β(1 + 3κx²)), t = tanh(β(x + κx³)).
-/// Float vectors share one e^{−x²/2} between erfc and the density; ±inf give NaN as in PyTorch (x·φ(x) = ∞·0).
+/// Float vectors take Φ from the forward's rational tail and e^{−x²/2} for the density; ±inf give NaN as in PyTorch
+/// (x·φ(x) = ∞·0).
 /// </summary>
 public readonly struct GeluBackwardOp<T>(bool tanh) : IBinary<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -62,14 +63,13 @@ public readonly struct GeluBackwardOp<T>(bool tanh) : IBinary<T> where T : unman
         return (s, e * s);
     }
 
-    /// <summary>Φ(x) + x·φ(x) with Φ from the Abramowitz–Stegun erfc (as the forward) and the shared e^{−x²/2}.</summary>
+    /// <summary>Φ(x) + x·φ(x) with Φ from the forward's rational tail Φ(−|x|) and the density from e^{−x²/2}.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> ErfForm(Vector256<float> x)
     {
-        var a = Vector256.Abs(x) * Vector256.Create((float)InvSqrt2);
-        var e = VMath.ExpF(-(a * a)); // e^{−x²/2}, exactly 0 far out (so ±inf give ∞·0 = NaN, as PyTorch)
-        var halfErfc = VMath.ErfcRational(a) * e * Vector256.Create(0.5f);
-        var cdf = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), halfErfc, Vector256<float>.One - halfErfc);
+        var h = VMath.NormalTail(Vector256.Abs(x));
+        var e = VMath.ExpF(x * x * Vector256.Create(-0.5f)); // e^{−x²/2}, exactly 0 far out (so ±inf give ∞·0 = NaN, as PyTorch)
+        var cdf = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), h, Vector256<float>.One - h);
         return Vector256.FusedMultiplyAdd(x, e * Vector256.Create((float)InvSqrt2Pi), cdf);
     }
 }
