@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Flint;
 
@@ -60,19 +61,31 @@ public static class BufferPool
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Pooled<T>(int length) where T : unmanaged => (long)length * Unsafe.SizeOf<T>() >= MinBytes;
 
-    /// <summary>An array of exactly <paramref name="length"/> elements (contents undefined) and the lease that returns it.</summary>
-    internal static T[] Rent<T>(int length, out Lease lease) where T : unmanaged
+    /// <summary>
+    /// Where pooled elements start: at byte 2048 of a 4 KB page. Two reasons. (1) A 64-byte boundary, as PyTorch's CPU
+    /// allocator aligns its blocks: vector loads never straddle a cache line more than they must, and an op's input and
+    /// output line up for its aligned streaming stores. (2) Mid-page: the core matches a load against earlier stores
+    /// by the low 12 address bits only, so an output that starts a few bytes after an input modulo 4 KB makes every
+    /// load wait on the store just before it ("4K aliasing": a 16 MB sigmoid 20% slower). Pooled tensors all start
+    /// at the same page offset (distance 0, harmless), and user arrays, whose data mostly sits near the start of a
+    /// page, are half a page away. The arrays are pinned (never moved, so the placement holds) and carry 4 KB of
+    /// slack, at most 6% of the smallest pooled array.
+    /// </summary>
+    private const int PageBytes = 4096, StartInPage = 2048;
+
+    internal static Memory<T> Rent<T>(int length, out Lease lease) where T : unmanaged
     {
-        long bytes = (long)length * Unsafe.SizeOf<T>();
+        int arrayLength = length + PageBytes / Unsafe.SizeOf<T>();
+        long bytes = (long)arrayLength * Unsafe.SizeOf<T>();
         T[]? array = null;
         lock (s_lock)
         {
-            if (s_buckets.TryGetValue((typeof(T), length), out var b))
+            if (s_buckets.TryGetValue((typeof(T), arrayLength), out var b))
             {
                 b.LastUseEpoch = s_epoch;
                 if (b.Arrays.Count > 0) { array = (T[])b.Arrays.Pop(); s_idleBytes -= bytes; }
             }
-            else s_buckets[(typeof(T), length)] = new Bucket { ArrayBytes = bytes, LastUseEpoch = s_epoch };
+            else s_buckets[(typeof(T), arrayLength)] = new Bucket { ArrayBytes = bytes, LastUseEpoch = s_epoch };
             s_outstandingBytes += bytes;
             s_rentedSinceCollect += bytes;
             if (!s_collectWanted && s_rentedSinceCollect > Math.Max(CollectBudgetBytes, s_liveAfterDrain))
@@ -81,9 +94,18 @@ public static class BufferPool
                 s_hasWork = true;
             }
         }
-        array ??= GC.AllocateUninitializedArray<T>(length);
+        array ??= GC.AllocateUninitializedArray<T>(arrayLength, pinned: true);
         lease = new Lease(array, bytes);
-        return array;
+        return new Memory<T>(array, AlignedStart(array), length);
+    }
+
+    /// <summary>The first index of <paramref name="array"/> at byte 2048 of a page (0 for elements of an odd size).</summary>
+    private static unsafe int AlignedStart<T>(T[] array) where T : unmanaged
+    {
+        int size = Unsafe.SizeOf<T>();
+        int inPage = (int)((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)) % PageBytes);
+        int gap = (StartInPage - inPage + PageBytes) % PageBytes;
+        return gap % size == 0 ? gap / size : 0;
     }
 
     /// <summary>Marks the start of an op; at the outermost op with nothing else in flight, pending arrays join the pool.</summary>

@@ -51,15 +51,15 @@ public sealed class Storage<T> : Storage where T : unmanaged
     /// <summary>A storage over memory the caller owns (a user's array or Memory: zero-copy); never pooled.</summary>
     public Storage(Memory<T> memory) : base(DTypeExtensions.FromClrType(typeof(T)), Device.CPU, memory.Length) => _memory = memory;
 
-    private Storage(T[] array, BufferPool.Lease lease) : this(array) => _lease = lease;
+    private Storage(Memory<T> pooled, BufferPool.Lease lease) : this(pooled) => _lease = lease;
 
     public static Storage<T> Allocate(int length, bool zeroed = false)
     {
         // Small arrays come from the ordinary heap (cheap, collected young); large ones are reused through the pool.
         if (!BufferPool.Pooled<T>(length)) return new Storage<T>(new T[length]);
-        var array = BufferPool.Rent<T>(length, out var lease);
-        if (zeroed) Array.Clear(array);
-        return new Storage<T>(array, lease);
+        var memory = BufferPool.Rent<T>(length, out var lease);
+        if (zeroed) memory.Span.Clear();
+        return new Storage<T>(memory, lease);
     }
 
     /// <summary>

@@ -30,6 +30,26 @@ public class BufferPoolTests
         return ArrayOf(t);
     }
 
+    [Fact]
+    public unsafe void PooledElementsStartMidPageOnACacheLine()
+    {
+        // at byte 2048 of a page (so 64-byte aligned, as PyTorch's allocator), for every element size and for reused
+        // arrays too (sizes of its own, so the reuse tests' buckets stay as they expect)
+        const int M = 98_765;
+        foreach (var dt in new[] { DType.Float32, DType.Float64, DType.Int64, DType.Float16, DType.UInt8 })
+            for (int k = 0; k < 3; k++)
+            {
+                var t = Torch.Zeros([M + k], dt);
+                fixed (byte* p = t.Storage.AsBytes()) Assert.True((nuint)p % 4096 == 2048, $"{dt} data at {(nuint)p % 4096} mod 4096");
+                Assert.Equal(M + k, t.Numel());
+                Assert.True(t.Eq(0).All().Item<bool>());
+            }
+        var a = Torch.Full([M], 2f);
+        var b = a * 3f;
+        fixed (float* p = ((Storage<float>)b.Storage).RawMemory.Span) Assert.True((nuint)p % 4096 == 2048);
+        Assert.Equal(6f, b[M - 1].Item<float>());
+    }
+
     /// <summary>Collects, lets the finalizers hand the arrays back, and passes a safe point (an op with none in flight).</summary>
     private static void CollectAndReachSafePoint()
     {
