@@ -19,9 +19,36 @@ internal static class SoftmaxExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpNonPositive(Vector256<float> x)
     {
-        var y = VMath.ExpClamped(Vector256.Max(x, C(-87.33654f)));
-        y = Vector256.ConditionalSelect(Vector256.LessThan(x, C(-87.33654f)), Vector256<float>.Zero, y);
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x);
+        // the native max keeps its second operand when either is NaN, so NaN passes the clamp and the polynomial
+        var y = VMath.ExpClamped(Vector256.MaxNative(C(-87.33654f), x));
+        return Vector256.AndNot(y, Vector256.LessThan(x, C(-87.33654f))); // below the clamp: 0
+    }
+
+    /// <summary>
+    /// The largest element of a row, as the softmax's shift. NaN may be skipped here (the native max keeps its second
+    /// operand): a NaN element still makes its exp, the sum and so the whole row NaN, as in PyTorch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float RowMax(ReadOnlySpan<float> x)
+    {
+        int n = x.Length, i = 0;
+        float max = float.NegativeInfinity;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        if (n >= 8)
+        {
+            var m0 = Vector256.LoadUnsafe(ref px);
+            var m1 = m0;
+            for (i = 8; i <= n - 16; i += 16)
+            {
+                m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref px, (nuint)i));
+                m1 = Vector256.MaxNative(m1, Vector256.LoadUnsafe(ref px, (nuint)(i + 8)));
+            }
+            for (; i <= n - 8; i += 8) m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref px, (nuint)i));
+            m0 = Vector256.MaxNative(m0, m1);
+            for (int j = 0; j < 8; j++) max = MathF.Max(max, m0.GetElement(j));
+        }
+        for (; i < n; i++) max = MathF.Max(max, x[i]);
+        return max;
     }
 
     /// <summary>y = exp(x − shift) elementwise; returns Σ y.</summary>
@@ -32,21 +59,14 @@ internal static class SoftmaxExp
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
         var vs = C(shift);
-        Vector256<float> acc0 = default, acc1 = default;
-        for (; i <= n - 16; i += 16)
-        {
-            var e0 = ExpNonPositive(Vector256.LoadUnsafe(ref px, (nuint)i) - vs);
-            var e1 = ExpNonPositive(Vector256.LoadUnsafe(ref px, (nuint)(i + 8)) - vs);
-            e0.StoreUnsafe(ref py, (nuint)i); e1.StoreUnsafe(ref py, (nuint)(i + 8));
-            acc0 += e0; acc1 += e1;
-        }
+        Vector256<float> acc = default;
         for (; i <= n - 8; i += 8)
         {
-            var e0 = ExpNonPositive(Vector256.LoadUnsafe(ref px, (nuint)i) - vs);
-            e0.StoreUnsafe(ref py, (nuint)i);
-            acc0 += e0;
+            var e = ExpNonPositive(Vector256.LoadUnsafe(ref px, (nuint)i) - vs);
+            e.StoreUnsafe(ref py, (nuint)i);
+            acc += e;
         }
-        float sum = Vector256.Sum(acc0 + acc1);
+        float sum = Vector256.Sum(acc);
         for (; i < n; i++) { float e = MathF.Exp(x[i] - shift); y[i] = e; sum += e; }
         return sum;
     }

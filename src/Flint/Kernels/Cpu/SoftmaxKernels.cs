@@ -32,12 +32,12 @@ public static class SoftmaxKernels
     private static void LastDim<T>(ReadOnlySpan<T> x, Span<T> y, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
     {
-        T max = TensorPrimitives.Max(x);
+        bool fast = typeof(T) == typeof(float) && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
+        // the float rows are short in attention (128 keys): a plain vector max, no call into the NaN-exact TensorPrimitives.Max
+        T max = fast ? (T)(object)SoftmaxExp.RowMax(F(x)) : TensorPrimitives.Max(x);
         if (T.IsInfinity(max) && max < T.Zero) max = T.Zero; // a row of -inf: exp(-inf - 0) = 0, sum 0 → NaN as in PyTorch
         T sum;
-        if (typeof(T) == typeof(float) && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            sum = (T)(object)SoftmaxExp.ExpShiftSum(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), (float)(object)max,
-                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(y));
+        if (fast) sum = (T)(object)SoftmaxExp.ExpShiftSum(F(x), (float)(object)max, F(y));
         else
         {
             TensorPrimitives.Subtract(x, max, y);
@@ -159,8 +159,7 @@ public static class SoftmaxBackwardKernels
         else
         {
             T dot = TensorPrimitives.Dot(g, y);
-            TensorPrimitives.Subtract(g, dot, o);
-            TensorPrimitives.Multiply(o, y, o);
+            TensorPrimitives.AddMultiply(g, -dot, y, o); // (g − dot)·y in one pass
         }
     }
 }
