@@ -196,6 +196,9 @@ public class VectorizedActivationEdgeTests
         var g = x.Gelu().ToArray<float>();
         var si = x.Silu().ToArray<float>();
         var gt = x.Gelu("tanh").ToArray<float>();
+        // saturated exactly, as PyTorch's: 1/(1 + e^-100) rounds to 1, and e^100 overflows to inf, giving 0
+        Assert.Equal(1f, s[Array.IndexOf(v, 100f)]);
+        Assert.Equal(0f, s[Array.IndexOf(v, -100f)]);
         for (int i = 0; i < v.Length; i++)
         {
             double d = v[i];
