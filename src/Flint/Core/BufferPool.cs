@@ -19,6 +19,8 @@ namespace Flint;
 ///
 /// Dead leases are only found by a collection, so when much has been rented since the last one and the pool misses,
 /// the pool asks for one (at most once per safe point), which bounds the memory held by dead tensors.
+///
+/// Where: the arrays are pinned, and the elements start at byte 2048 of a page (see <see cref="StartInPage"/>).
 /// </summary>
 public static class BufferPool
 {
@@ -73,6 +75,10 @@ public static class BufferPool
     /// </summary>
     private const int PageBytes = 4096, StartInPage = 2048;
 
+    /// <summary>
+    /// <paramref name="length"/> elements (contents undefined) starting at byte 2048 of a page, and the lease that
+    /// returns their array.
+    /// </summary>
     internal static Memory<T> Rent<T>(int length, out Lease lease) where T : unmanaged
     {
         int arrayLength = length + PageBytes / Unsafe.SizeOf<T>();
