@@ -82,14 +82,14 @@ public partial class Tensor
 
     // ---- in-place forms: computed out of place, then written back with copy_ so autograd sees one in-place op ----
 
-    public Tensor Add_(Tensor other, Scalar? alpha = null) => InPlace(Add(other, alpha));
-    public Tensor Add_(Scalar other, Scalar? alpha = null) => InPlace(Add(other, alpha));
-    public Tensor Sub_(Tensor other, Scalar? alpha = null) => InPlace(Sub(other, alpha));
-    public Tensor Sub_(Scalar other, Scalar? alpha = null) => InPlace(Sub(other, alpha));
-    public Tensor Mul_(Tensor other) => InPlace(Mul(other));
-    public Tensor Mul_(Scalar other) => InPlace(Mul(other));
-    public Tensor Div_(Tensor other, string? roundingMode = null) => InPlace(Div(other, roundingMode));
-    public Tensor Div_(Scalar other, string? roundingMode = null) => InPlace(Div(other, roundingMode));
+    public Tensor Add_(Tensor other, Scalar? alpha = null) => InPlace(() => Add(other, alpha), other);
+    public Tensor Add_(Scalar other, Scalar? alpha = null) => InPlace(() => Add(other, alpha));
+    public Tensor Sub_(Tensor other, Scalar? alpha = null) => InPlace(() => Sub(other, alpha), other);
+    public Tensor Sub_(Scalar other, Scalar? alpha = null) => InPlace(() => Sub(other, alpha));
+    public Tensor Mul_(Tensor other) => InPlace(() => Mul(other), other);
+    public Tensor Mul_(Scalar other) => InPlace(() => Mul(other));
+    public Tensor Div_(Tensor other, string? roundingMode = null) => InPlace(() => Div(other, roundingMode), other);
+    public Tensor Div_(Scalar other, string? roundingMode = null) => InPlace(() => Div(other, roundingMode));
     public Tensor FloorDivide_(Tensor other) => InPlace(FloorDivide(other));
     public Tensor FloorDivide_(Scalar other) => InPlace(FloorDivide(other));
     public Tensor Pow_(Tensor exponent) => InPlace(Pow(exponent));
@@ -125,28 +125,28 @@ public partial class Tensor
     public Tensor BitwiseXor_(Tensor other) => InPlace(BitwiseXor(other));
     public Tensor BitwiseNot_() => InPlace(BitwiseNot());
 
-    public Tensor Neg_() => InPlace(Neg());
-    public Tensor Abs_() => InPlace(Abs());
-    public Tensor Exp_() => InPlace(Exp());
+    public Tensor Neg_() => InPlace(() => Neg());
+    public Tensor Abs_() => InPlace(() => Abs());
+    public Tensor Exp_() => InPlace(() => Exp());
     public Tensor Exp2_() => InPlace(Exp2());
     public Tensor Expm1_() => InPlace(Expm1());
-    public Tensor Log_() => InPlace(Log());
+    public Tensor Log_() => InPlace(() => Log());
     public Tensor Log2_() => InPlace(Log2());
     public Tensor Log10_() => InPlace(Log10());
     public Tensor Log1p_() => InPlace(Log1p());
-    public Tensor Sqrt_() => InPlace(Sqrt());
-    public Tensor Rsqrt_() => InPlace(Rsqrt());
+    public Tensor Sqrt_() => InPlace(() => Sqrt());
+    public Tensor Rsqrt_() => InPlace(() => Rsqrt());
     public Tensor Square_() => InPlace(Square());
-    public Tensor Reciprocal_() => InPlace(Reciprocal());
-    public Tensor Sin_() => InPlace(Sin());
-    public Tensor Cos_() => InPlace(Cos());
+    public Tensor Reciprocal_() => InPlace(() => Reciprocal());
+    public Tensor Sin_() => InPlace(() => Sin());
+    public Tensor Cos_() => InPlace(() => Cos());
     public Tensor Tan_() => InPlace(Tan());
     public Tensor Asin_() => InPlace(Asin());
     public Tensor Acos_() => InPlace(Acos());
     public Tensor Atan_() => InPlace(Atan());
     public Tensor Sinh_() => InPlace(Sinh());
     public Tensor Cosh_() => InPlace(Cosh());
-    public Tensor Tanh_() => InPlace(Tanh());
+    public Tensor Tanh_() => InPlace(() => Tanh());
     public Tensor Asinh_() => InPlace(Asinh());
     public Tensor Acosh_() => InPlace(Acosh());
     public Tensor Atanh_() => InPlace(Atanh());
@@ -170,8 +170,8 @@ public partial class Tensor
     public Tensor Clip_(Tensor? min, Tensor? max = null) => InPlace(Clamp(min, max));
     public Tensor ClampMin_(Scalar min) => InPlace(ClampMin(min));
     public Tensor ClampMax_(Scalar max) => InPlace(ClampMax(max));
-    public Tensor Sigmoid_() => InPlace(Sigmoid());
-    public Tensor Relu_() => InPlace(Relu());
+    public Tensor Sigmoid_() => InPlace(() => Sigmoid());
+    public Tensor Relu_() => InPlace(() => Relu());
     public Tensor Relu6_() => InPlace(Relu6());
     public Tensor Silu_() => InPlace(Silu());
     public Tensor Mish_() => InPlace(Mish());
@@ -182,6 +182,28 @@ public partial class Tensor
     public Tensor Hardtanh_(double minVal = -1, double maxVal = 1) => InPlace(Hardtanh(minVal, maxVal));
     public Tensor Hardsigmoid_() => InPlace(Hardsigmoid());
     public Tensor Hardswish_() => InPlace(Hardswish());
+
+    /// <summary>
+    /// An in-place form of an op that is one elementwise kernel with this tensor as its first operand (add_, mul_,
+    /// exp_ …). When nothing records the call (no gradient wanted, no dispatch mode capturing it) and this tensor is
+    /// contiguous, the kernel writes straight into this tensor's memory: no temporary and no copy back, half the memory
+    /// traffic. Otherwise, or when the op cannot (a dtype that needs a cast, a broadcast to a larger shape, an operand
+    /// overlapping this one), the result is computed aside and copied in by <see cref="InPlace(Tensor)"/>.
+    /// Only for ops that are a single kernel: a composite one could overwrite this tensor in its first step and read it
+    /// again in a later one.
+    /// </summary>
+    internal Tensor InPlace(Func<Tensor> op, Tensor? other = null)
+    {
+        if (!IsContiguous() || Dispatcher.ModeActive || (GradMode.IsEnabled && (RequiresGrad || other is { RequiresGrad: true })))
+            return InPlace(op());
+        var outer = PointwiseForward.SwapTarget(this);
+        Tensor result;
+        try { result = op(); }
+        finally { PointwiseForward.SwapTarget(outer); }
+        if (!ReferenceEquals(result, this)) return InPlace(result);
+        _storage.Version++;
+        return this;
+    }
 
     /// <summary>
     /// Writes an out-of-place result back into this tensor, with PyTorch's in-place rules: the result must broadcast

@@ -36,6 +36,9 @@ public static class Dispatcher
         _modes.RemoveAt(_modes.Count - 1);
     }
 
+    /// <summary>Whether a mode would see the next call on this thread (in-place ops then keep their recorded form).</summary>
+    internal static bool ModeActive => _modes is { } m && m.Count > _skipModes;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor[] Call(Op op, Tensor?[] inputs)
     {

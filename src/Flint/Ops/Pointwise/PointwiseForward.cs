@@ -31,6 +31,26 @@ internal static class PointwiseForward
         return Prepare(x, shape, dtype);
     }
 
+    /// <summary>
+    /// The tensor an in-place op writes into (set by <see cref="Tensor.InPlace(Func{Tensor}, Tensor?)"/> around one
+    /// elementwise op): the kernel whose first operand it is writes its result straight into it instead of a new
+    /// tensor that is then copied in. Each element is read before it is written at the same index, so this is safe
+    /// whenever the other operand does not overlap it (a different storage, or the very same tensor).
+    /// </summary>
+    [ThreadStatic] private static Tensor? t_target;
+
+    internal static Tensor? SwapTarget(Tensor? target) { var old = t_target; t_target = target; return old; }
+
+    private static Tensor? TakeTarget(Tensor first, Tensor? second, int[] shape, DType computeType, DType resultType)
+    {
+        var t = t_target;
+        if (t is null || !ReferenceEquals(first, t) || computeType != resultType || t.DType != resultType || !ShapeUtil.SameShape(t._sizes, shape))
+            return null;
+        if (second is not null && !ReferenceEquals(second, t) && ReferenceEquals(second._storage, t._storage)) return null;
+        t_target = null; // one op only
+        return t;
+    }
+
     /// <summary>Runs a binary kernel: out = kernel(a, b) in the result dtype of (a, b).</summary>
     public static Tensor Binary(Tensor a, Tensor b, DType resultType, Action<Tensor, Tensor, Tensor> kernel)
     {
@@ -38,7 +58,7 @@ internal static class PointwiseForward
         var ct = ComputeDType(resultType);
         var pa = PrepareOperand(a, shape, ct);
         var pb = PrepareOperand(b, shape, ct);
-        var z = Tensor.Empty(shape, ct);
+        var z = TakeTarget(pa, pb, shape, ct, resultType) ?? Tensor.Empty(shape, ct);
         kernel(pa, pb, z);
         return ct == resultType ? z : z.CastRaw(resultType);
     }
@@ -60,7 +80,7 @@ internal static class PointwiseForward
         var ct = ComputeDType(resultType);
         var px = Prepare(x, x._sizes, ct);
         if (px._numel == 1 && x._numel == 1 && !ShapeUtil.SameShape(px._sizes, x._sizes)) px = px.ViewRaw(x._sizes);
-        var y = Tensor.Empty(x._sizes, ct);
+        var y = TakeTarget(px, null, x._sizes, ct, resultType) ?? Tensor.Empty(x._sizes, ct);
         kernel(px, y);
         return ct == resultType ? y : y.CastRaw(resultType);
     }
