@@ -58,6 +58,9 @@ public class InPlaceTests
         ("mish_", x => x.Mish_(), x => x.Mish()), ("elu_", x => x.Elu_(0.5), x => x.Elu(0.5)), ("selu_", x => x.Selu_(), x => x.Selu()),
         ("leaky_relu_", x => x.LeakyRelu_(0.2), x => x.LeakyRelu(0.2)), ("hardtanh_", x => x.Hardtanh_(), x => x.Hardtanh()),
         ("hardsigmoid_", x => x.Hardsigmoid_(), x => x.Hardsigmoid()), ("hardswish_", x => x.Hardswish_(), x => x.Hardswish()),
+        ("clamp_", x => x.Clamp_(-0.5, 0.7), x => x.Clamp(-0.5, 0.7)), ("clip_", x => x.Clip_(null, 0.3), x => x.Clip(null, 0.3)),
+        ("clamp_min_", x => x.ClampMin_(0.1), x => x.ClampMin(0.1)), ("clamp_max_", x => x.ClampMax_(-0.1), x => x.ClampMax(-0.1)),
+        ("relu6_", x => x.Relu6_(), x => x.Relu6()),
     ];
 
     [Theory]
@@ -98,9 +101,13 @@ public class InPlaceTests
         var i = Torch.Arange(12).View(3, 4);
         i.Mul_(3).Sub_(Torch.Tensor(new long[] { 1, 2, 3, 4 }));
         Assert.Equal(new long[] { -1, 1, 3, 5, 11, 13, 15, 17, 23, 25, 27, 29 }, i.Flatten().ToArray<long>());
+        i.Clamp_(0, 20);
+        Assert.Equal(new long[] { 0, 1, 3, 5, 11, 13, 15, 17, 20, 20, 20, 20 }, i.Flatten().ToArray<long>());
         // a float result cannot go into an int tensor, and a smaller tensor cannot take a broadcast result
         Assert.Equal("result type Float can't be cast to the desired output type Long",
             Assert.Throws<InvalidOperationException>(() => i.Mul_(2.5)).Message);
+        Assert.Equal("result type Float can't be cast to the desired output type Long",
+            Assert.Throws<InvalidOperationException>(() => i.Clamp_(0.5)).Message);
         Assert.Equal("output with shape [4] doesn't match the broadcast shape [3, 4]",
             Assert.Throws<ArgumentException>(() => Torch.Zeros(4).Add_(Torch.Ones(3, 4))).Message);
     }
