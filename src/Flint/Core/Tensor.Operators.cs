@@ -177,7 +177,7 @@ public partial class Tensor
     public Tensor Mish_() => InPlace(() => Mish());
     public Tensor Elu_(double alpha = 1) => InPlace(() => Elu(alpha));
     public Tensor Selu_() => InPlace(() => Selu());
-    public Tensor Celu_(double alpha = 1) => InPlace(Celu(alpha));
+    public Tensor Celu_(double alpha = 1) => InPlace(() => Celu(alpha));
     public Tensor LeakyRelu_(double negativeSlope = 0.01) => InPlace(() => LeakyRelu(negativeSlope));
     public Tensor Hardtanh_(double minVal = -1, double maxVal = 1) => InPlace(() => Hardtanh(minVal, maxVal));
     public Tensor Hardsigmoid_() => InPlace(() => Hardsigmoid());

@@ -7,23 +7,26 @@ public static partial class Functional
 {
     private static Tensor Maybe(Tensor input, Tensor y, bool inplace) => inplace ? input.InPlace(y) : y;
 
-    public static Tensor Relu(Tensor input, bool inplace = false) => Maybe(input, input.Relu(), inplace);
+    /// <summary>For an activation that is one elementwise kernel: in place, it writes straight into the input.</summary>
+    private static Tensor Maybe(Tensor input, Func<Tensor> op, bool inplace) => inplace ? input.InPlace(op) : op();
+
+    public static Tensor Relu(Tensor input, bool inplace = false) => Maybe(input, () => input.Relu(), inplace);
     public static Tensor Relu_(Tensor input) => Relu(input, true);
-    public static Tensor Relu6(Tensor input, bool inplace = false) => Maybe(input, input.Relu6(), inplace);
-    public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01, bool inplace = false) => Maybe(input, input.LeakyRelu(negativeSlope), inplace);
-    public static Tensor Elu(Tensor input, double alpha = 1.0, bool inplace = false) => Maybe(input, input.Elu(alpha), inplace);
-    public static Tensor Selu(Tensor input, bool inplace = false) => Maybe(input, input.Selu(), inplace);
-    public static Tensor Celu(Tensor input, double alpha = 1.0, bool inplace = false) => Maybe(input, input.Celu(alpha), inplace);
+    public static Tensor Relu6(Tensor input, bool inplace = false) => Maybe(input, () => input.Relu6(), inplace);
+    public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01, bool inplace = false) => Maybe(input, () => input.LeakyRelu(negativeSlope), inplace);
+    public static Tensor Elu(Tensor input, double alpha = 1.0, bool inplace = false) => Maybe(input, () => input.Elu(alpha), inplace);
+    public static Tensor Selu(Tensor input, bool inplace = false) => Maybe(input, () => input.Selu(), inplace);
+    public static Tensor Celu(Tensor input, double alpha = 1.0, bool inplace = false) => Maybe(input, () => input.Celu(alpha), inplace);
     public static Tensor Gelu(Tensor input, string approximate = "none") => input.Gelu(approximate);
-    public static Tensor Silu(Tensor input, bool inplace = false) => Maybe(input, input.Silu(), inplace);
-    public static Tensor Mish(Tensor input, bool inplace = false) => Maybe(input, input.Mish(), inplace);
+    public static Tensor Silu(Tensor input, bool inplace = false) => Maybe(input, () => input.Silu(), inplace);
+    public static Tensor Mish(Tensor input, bool inplace = false) => Maybe(input, () => input.Mish(), inplace);
     public static Tensor Sigmoid(Tensor input) => input.Sigmoid();
     public static Tensor Tanh(Tensor input) => input.Tanh();
     public static Tensor Softplus(Tensor input, double beta = 1, double threshold = 20) => input.Softplus(beta, threshold);
     public static Tensor Softsign(Tensor input) => input.Softsign();
-    public static Tensor Hardtanh(Tensor input, double minVal = -1, double maxVal = 1, bool inplace = false) => Maybe(input, input.Hardtanh(minVal, maxVal), inplace);
-    public static Tensor Hardsigmoid(Tensor input, bool inplace = false) => Maybe(input, input.Hardsigmoid(), inplace);
-    public static Tensor Hardswish(Tensor input, bool inplace = false) => Maybe(input, input.Hardswish(), inplace);
+    public static Tensor Hardtanh(Tensor input, double minVal = -1, double maxVal = 1, bool inplace = false) => Maybe(input, () => input.Hardtanh(minVal, maxVal), inplace);
+    public static Tensor Hardsigmoid(Tensor input, bool inplace = false) => Maybe(input, () => input.Hardsigmoid(), inplace);
+    public static Tensor Hardswish(Tensor input, bool inplace = false) => Maybe(input, () => input.Hardswish(), inplace);
 
     /// <summary>log(sigmoid(x)) = −softplus(−x), stable for large |x|.</summary>
     public static Tensor LogSigmoid(Tensor input) => -(-input).Softplus();

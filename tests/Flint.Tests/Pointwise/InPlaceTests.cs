@@ -60,7 +60,9 @@ public class InPlaceTests
         ("hardsigmoid_", x => x.Hardsigmoid_(), x => x.Hardsigmoid()), ("hardswish_", x => x.Hardswish_(), x => x.Hardswish()),
         ("clamp_", x => x.Clamp_(-0.5, 0.7), x => x.Clamp(-0.5, 0.7)), ("clip_", x => x.Clip_(null, 0.3), x => x.Clip(null, 0.3)),
         ("clamp_min_", x => x.ClampMin_(0.1), x => x.ClampMin(0.1)), ("clamp_max_", x => x.ClampMax_(-0.1), x => x.ClampMax(-0.1)),
-        ("relu6_", x => x.Relu6_(), x => x.Relu6()),
+        ("relu6_", x => x.Relu6_(), x => x.Relu6()), ("celu_", x => x.Celu_(0.7), x => x.Celu(0.7)),
+        ("F.relu inplace", x => Flint.NN.Functional.Relu(x, inplace: true), x => x.Relu()),
+        ("F.leaky_relu inplace", x => Flint.NN.Functional.LeakyRelu(x, 0.3, inplace: true), x => x.LeakyRelu(0.3)),
     ];
 
     [Theory]
@@ -191,6 +193,7 @@ public class InPlaceNoTemporaryTests
         Settle();
         long before = BufferPool.Stats().OutstandingBytes;
         x.Mul_(y).Add_(y).Exp_();
+        new Flint.NN.ReLU(inplace: true).Call(x);
         Assert.True(BufferPool.Stats().OutstandingBytes - before < n * sizeof(float), "a temporary was rented");
         Assert.Equal(MathF.Exp(3f), x[n - 1].Item<float>());
 
