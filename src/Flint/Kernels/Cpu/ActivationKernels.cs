@@ -17,6 +17,9 @@ internal static class VMath
         return Vector256.Exp(v.AsDouble()).As<double, T>();
     }
 
+    /// <summary>The range <see cref="ExpClamped"/> takes: e^−87.34 is the smallest normal float, e^88.72 the largest.</summary>
+    private const float ExpLo = -87.33654f, ExpHi = 88.72283f;
+
     /// <summary>
     /// e^x for float vectors in float arithmetic (Cephes expf: x = n·ln2 + r, degree-6 polynomial in r, 2ⁿ put into
     /// the exponent bits; about 1 ulp). Several times faster than Vector256.Exp(float), which goes through double.
@@ -25,11 +28,21 @@ internal static class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpF(Vector256<float> x)
-    {
-        var y = ExpClamped(Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(-87.33654f)), Vector256.Create(88.72283f)));
-        y = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(-87.33654f)), Vector256<float>.Zero, y);
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x); // NaN in, NaN out
-    }
+        => Vector256.AndNot(ExpSaturating(x), Vector256.LessThan(x, Vector256.Create(ExpLo))); // below the range: 0
+
+    /// <summary>
+    /// e^x with x clamped to the range first and no fix-up after: overflow gives +inf, below the range the result stays
+    /// e^−87.34 (1.2e−38), NaN passes (the native max/min keep their second operand for NaN). For sigmoid, where that
+    /// low end vanishes next to 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ExpSaturating(Vector256<float> x)
+        => ExpClamped(Vector256.MinNative(Vector256.Create(ExpHi), Vector256.MaxNative(Vector256.Create(ExpLo), x)));
+
+    /// <summary><see cref="ExpF"/> for x ≤ 0 (softmax's x − max), where only the lower end needs the clamp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ExpNonPositive(Vector256<float> x)
+        => Vector256.AndNot(ExpClamped(Vector256.MaxNative(Vector256.Create(ExpLo), x)), Vector256.LessThan(x, Vector256.Create(ExpLo)));
 
     /// <summary>
     /// e^x for float vectors without the range fix-ups of <see cref="ExpF"/>: x is clamped to [−87.3, 88.3] (so the
@@ -39,13 +52,13 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpFast(Vector256<float> x)
     {
-        var xc = Vector256.MinNative(Vector256.Create(88.3762626647949f), Vector256.MaxNative(Vector256.Create(-87.33654f), x));
+        var xc = Vector256.MinNative(Vector256.Create(88.3762626647949f), Vector256.MaxNative(Vector256.Create(ExpLo), x));
         return ExpClamped(xc);
     }
 
     /// <summary>
     /// e^x for x in [−87.34, 88.73] (or NaN): x = n·ln2 + r, a degree-6 polynomial in r, 2ⁿ put into the exponent bits.
-    /// n = 128 (x past 88.38) gives exponent bits 255, +inf. Callers clamp first (ExpF, ExpFast, softmax, sigmoid).
+    /// n = 128 (x past 88.38) gives exponent bits 255, +inf. The functions above clamp first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> ExpClamped(Vector256<float> xc)
@@ -77,8 +90,7 @@ internal static class VMath
     {
         if (typeof(T) == typeof(float))
         {
-            var e = ExpClamped(Vector256.MinNative(Vector256.Create(88.72283f), Vector256.MaxNative(Vector256.Create(-87.33654f), -x.AsSingle())));
-            return (Vector256<float>.One / (Vector256<float>.One + e)).As<float, T>();
+            return (Vector256<float>.One / (Vector256<float>.One + ExpSaturating(-x.AsSingle()))).As<float, T>();
         }
         return Vector256<T>.One / (Vector256<T>.One + Exp(-x));
     }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Flint.Kernels.Cpu;
 
@@ -13,17 +12,6 @@ namespace Flint.Kernels.Cpu;
 /// </summary>
 internal static class SoftmaxExp
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> C(float v) => Vector256.Create(v);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ExpNonPositive(Vector256<float> x)
-    {
-        // the native max keeps its second operand when either is NaN, so NaN passes the clamp and the polynomial
-        var y = VMath.ExpClamped(Vector256.MaxNative(C(-87.33654f), x));
-        return Vector256.AndNot(y, Vector256.LessThan(x, C(-87.33654f))); // below the clamp: 0
-    }
-
     /// <summary>
     /// The largest element of a row, as the softmax's shift. NaN may be skipped here (the native max keeps its second
     /// operand): a NaN element still makes its exp, the sum and so the whole row NaN, as in PyTorch.
@@ -58,11 +46,11 @@ internal static class SoftmaxExp
         int n = x.Length, i = 0;
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
-        var vs = C(shift);
+        var vs = Vector256.Create(shift);
         Vector256<float> acc = default;
         for (; i <= n - 8; i += 8)
         {
-            var e = ExpNonPositive(Vector256.LoadUnsafe(ref px, (nuint)i) - vs);
+            var e = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref px, (nuint)i) - vs);
             e.StoreUnsafe(ref py, (nuint)i);
             acc += e;
         }
@@ -82,7 +70,7 @@ internal static class SoftmaxExp
         ref float pa = ref MemoryMarshal.GetReference(sum);
         for (; i <= n - 8; i += 8)
         {
-            var e = ExpNonPositive(Vector256.LoadUnsafe(ref px, (nuint)i) - Vector256.LoadUnsafe(ref ps, (nuint)i));
+            var e = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref px, (nuint)i) - Vector256.LoadUnsafe(ref ps, (nuint)i));
             e.StoreUnsafe(ref py, (nuint)i);
             (Vector256.LoadUnsafe(ref pa, (nuint)i) + e).StoreUnsafe(ref pa, (nuint)i);
         }
