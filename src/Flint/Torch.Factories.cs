@@ -102,6 +102,21 @@ public static partial class Torch
         _ => FromMemory(new Memory<BFloat16>((BFloat16[])flat), ShapeUtil.ToLong(shape)),
     };
 
+    // One typed array per element type: Array.CreateInstance(Type, n) may need code generated at run time (NativeAOT).
+    private static Array NewFlatArray(Type elementType, int n) => DTypeExtensions.FromClrType(elementType) switch
+    {
+        DType.Float32 => new float[n],
+        DType.Float64 => new double[n],
+        DType.Int64 => new long[n],
+        DType.Int32 => new int[n],
+        DType.Int16 => new short[n],
+        DType.Int8 => new sbyte[n],
+        DType.UInt8 => new byte[n],
+        DType.Bool => new bool[n],
+        DType.Float16 => new Half[n],
+        _ => new BFloat16[n],
+    };
+
     /// <summary>Walks a rectangular or jagged array into (shape, element type, a fresh flat copy).</summary>
     private static (int[] shape, Type elementType, Array flat) Flatten(Array data)
     {
@@ -118,7 +133,7 @@ public static partial class Torch
             et = et.GetElementType()!;
             probe = inner is { Length: > 0 } ? inner.GetValue(new int[inner.Rank]) : null;
         }
-        var flat = Array.CreateInstance(et, ShapeUtil.Numel(shape.ToArray()));
+        var flat = NewFlatArray(et, ShapeUtil.Numel(shape.ToArray()));
         int pos = 0;
         void Walk(Array a, int depth)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using Flint.Serialization;
 
 namespace Flint.NN;
 
@@ -14,16 +15,18 @@ public abstract partial class Module
 {
     /// <summary>
     /// Every parameter and persistent buffer by dotted name, in PyTorch's order (a module's parameters, then its
-    /// buffers, then each child's entries). The values are detached tensors sharing the module's data.
+    /// buffers, then each child's entries). The values are detached tensors sharing the module's data. The result is
+    /// an <see cref="OrderedDict"/> (a collections.OrderedDict when saved), the one dict type that optimizers'
+    /// state dicts and Torch.Load return too: <c>sd.Get&lt;Tensor&gt;("fc.weight")</c> reads an entry typed.
     /// </summary>
-    public OrderedDictionary<string, Tensor> StateDict(string prefix = "", bool keepVars = false)
+    public OrderedDict StateDict(string prefix = "", bool keepVars = false)
     {
-        var d = new OrderedDictionary<string, Tensor>();
+        var d = new OrderedDict();
         SaveToStateDict(d, prefix, keepVars, new HashSet<Module>(ReferenceEqualityComparer.Instance));
         return d;
     }
 
-    private void SaveToStateDict(OrderedDictionary<string, Tensor> d, string prefix, bool keepVars, HashSet<Module> memo)
+    private void SaveToStateDict(OrderedDict d, string prefix, bool keepVars, HashSet<Module> memo)
     {
         foreach (var kv in LocalParameters()) d[prefix + kv.Key] = keepVars ? kv.Value : kv.Value.Detach();
         foreach (var (n, b, persistent) in LocalBuffers())
@@ -40,6 +43,31 @@ public abstract partial class Module
     {
         var sd = new OrderedDictionary<string, Tensor>();
         foreach (var kv in stateDict) sd[kv.Key] = kv.Value;
+        return LoadStateDictTyped(sd, strict);
+    }
+
+    /// <summary>
+    /// Loads a state dict as <see cref="StateDict"/> or Torch.Load returns it. Every key must be a string and every
+    /// value a tensor: anything else is an <see cref="InvalidOperationException"/> naming the entry, before any
+    /// parameter is changed.
+    /// </summary>
+    public IncompatibleKeys LoadStateDict(OrderedDict stateDict, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(stateDict);
+        var sd = new OrderedDictionary<string, Tensor>();
+        foreach (var (k, v) in stateDict)
+        {
+            if (k is not string key)
+                throw new InvalidOperationException($"Error(s) in loading state_dict for {GetName()}: key {OrderedDict.Repr(k)} is not a string.");
+            if (v is not Tensor t)
+                throw new InvalidOperationException($"Error(s) in loading state_dict for {GetName()}: while copying the parameter named \"{key}\", expected torch.Tensor or Tensor-like object from checkpoint but received {Unpickler.TypeName(v)}.");
+            sd[key] = t;
+        }
+        return LoadStateDictTyped(sd, strict);
+    }
+
+    private IncompatibleKeys LoadStateDictTyped(OrderedDictionary<string, Tensor> sd, bool strict)
+    {
         var missing = new List<string>();
         var unexpected = new List<string>();
         var errors = new List<string>();

@@ -84,12 +84,13 @@ public static class Dispatcher
     private static Tensor[] EagerInOp(Op op, Tensor?[] inputs)
     {
         bool record = op.Differentiable && GradMode.IsEnabled && AnyRequiresGrad(inputs);
-        if (!record) return op.Forward(inputs);
+        // Absent optional inputs are null here; each op's Forward knows which of its inputs are optional.
+        if (!record) return op.Forward(inputs!);
 
         if (op.InPlace) CheckInPlaceAllowed(inputs[0]!);
         Tensor[] outputs;
         GradMode.IsEnabled = false;
-        try { outputs = op.Forward(inputs); }
+        try { outputs = op.Forward(inputs!); }
         finally { GradMode.IsEnabled = true; }
 
         var node = new OpNode(op, inputs, outputs);

@@ -1,5 +1,6 @@
 using System.Collections;
 using Flint.Autograd;
+using Flint.Serialization;
 
 namespace Flint.Optim;
 
@@ -100,26 +101,38 @@ public abstract class Optimizer
     /// PyTorch's layout: "state" maps each parameter's index (counted across groups in order) to its state;
     /// "param_groups" lists each group's options with "params" = those indices. Tensors are shared, not copied.
     /// </summary>
-    public Dictionary<string, object?> StateDict()
+    public OrderedDict StateDict()
     {
-        var state = new Dictionary<long, Dictionary<string, object?>>();
-        var groups = new List<Dictionary<string, object?>>();
+        var state = new OrderedDict(isOrderedDict: false);
+        var groups = new List<object?>();
         long index = 0;
         foreach (var g in ParamGroups)
         {
-            var packed = new Dictionary<string, object?>();
+            var packed = new OrderedDict(isOrderedDict: false);
             foreach (var kv in g) packed[kv.Key] = kv.Value;
             var ids = new List<long>();
             foreach (var p in g.Params)
             {
-                if (State.TryGetValue(p, out var s)) state[index] = new Dictionary<string, object?>(s);
+                if (State.TryGetValue(p, out var s))
+                {
+                    var copy = new OrderedDict(isOrderedDict: false);
+                    foreach (var kv in s) copy[kv.Key] = kv.Value;
+                    state[index] = copy;
+                }
                 ids.Add(index++);
             }
             packed["params"] = ids;
             groups.Add(packed);
         }
-        return new Dictionary<string, object?> { ["state"] = state, ["param_groups"] = groups };
+        return new OrderedDict(isOrderedDict: false) { ["state"] = state, ["param_groups"] = groups };
     }
+
+    /// <summary>
+    /// Options PyTorch added to optimizers over the versions; a state dict saved before them lacks them, and
+    /// loading it keeps the current values (PyTorch's __setstate__ fills them with defaults the same way).
+    /// </summary>
+    private static readonly HashSet<string> LateOptions =
+        ["foreach", "maximize", "capturable", "differentiable", "fused", "decoupled_weight_decay", "initial_lr"];
 
     /// <summary>
     /// Loads a state dict (from <see cref="StateDict"/> or PyTorch's, as Torch.Load returns it): group options
@@ -136,6 +149,10 @@ public abstract class Optimizer
         {
             var sg = savedGroups[gi] as IDictionary ?? throw new ArgumentException("optimizer state dict: a parameter group is not a dictionary");
             var ids = sg["params"] as IList ?? throw new ArgumentException("optimizer state dict: a parameter group has no 'params' list");
+            foreach (var kv in Defaults)
+                if (!sg.Contains(kv.Key) && !LateOptions.Contains(kv.Key))
+                    throw new ArgumentException($"loaded state dict's parameter group {gi} has no '{kv.Key}' option, "
+                        + $"so it is not {(GetType().Name[0] is 'A' or 'E' or 'I' or 'O' or 'U' ? "an" : "a")} {GetType().Name} state dict (its options: {string.Join(", ", sg.Keys.Cast<object>())})");
             if (ids.Count != ParamGroups[gi].Params.Count)
                 throw new ArgumentException("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
             for (int i = 0; i < ids.Count; i++) idToParam[Convert.ToInt64(ids[i])] = ParamGroups[gi].Params[i];

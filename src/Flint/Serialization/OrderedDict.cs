@@ -11,7 +11,7 @@ namespace Flint.Serialization;
 /// PyTorch's state dicts are — rather than a plain <c>dict</c>; <see cref="Metadata"/> is the state dict's
 /// <c>_metadata</c> attribute (per-module versions) that PyTorch sets on it.
 /// </summary>
-public sealed class OrderedDict : IDictionary<object, object?>, IDictionary, IReadOnlyDictionary<object, object?>
+public sealed partial class OrderedDict : IDictionary<object, object?>, IDictionary, IReadOnlyDictionary<object, object?>
 {
     private readonly Dictionary<object, int> _index = new(KeyComparer.Instance);
     private readonly List<object> _keys = new();

@@ -112,7 +112,7 @@ internal sealed class Pickler
             case Tensor t: SaveTensor(t); return;
             case OrderedDict od: SaveDict(od, od.IsOrderedDict, od.Attributes); return;
             case System.Collections.Specialized.IOrderedDictionary ood: SaveDict(ood, true, null); return;
-            // Module.StateDict() returns OrderedDictionary<string, Tensor>: PyTorch's state dicts are OrderedDicts.
+            // A generic OrderedDictionary (a state dict built by hand) is saved as collections.OrderedDict.
             case IDictionary gd when IsGenericOrderedDictionary(obj): SaveDict(gd, true, null); return;
             case IDictionary d: SaveDict(d, false, null); return;
             case IDictionary<string, Tensor> sd: SaveDict(ToNonGeneric(sd), false, null); return;

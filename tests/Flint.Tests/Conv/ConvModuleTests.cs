@@ -41,8 +41,8 @@ public class ConvModuleTests
         Assert.Equal(c.GetProperty("repr").GetString(), m.ToString());
         var sd = m.StateDict();
         var expected = c.GetProperty("params").EnumerateObject().ToList();
-        Assert.Equal(expected.Select(p => p.Name), sd.Keys);
-        foreach (var p in expected) TensorAssert.Close(Fixture.Tensor(p.Value), sd[p.Name], 1e-6, 1e-7, what: p.Name);
+        Assert.Equal(expected.Select(p => p.Name), sd.Keys.Cast<string>());
+        foreach (var p in expected) TensorAssert.Close(Fixture.Tensor(p.Value), sd.Get<Tensor>(p.Name), 1e-6, 1e-7, what: p.Name);
 
         if (c.TryGetProperty("x", out var xj))
         {

@@ -56,8 +56,8 @@ public class AttentionTests
             m.Eval();
             Assert.Equal(c.GetProperty("repr").GetString(), m.ToString());
             var sd = m.StateDict();
-            Assert.Equal(c.GetProperty("params").EnumerateObject().Select(p => p.Name), sd.Keys);
-            foreach (var p in c.GetProperty("params").EnumerateObject()) TensorAssert.Close(Fixture.Tensor(p.Value), sd[p.Name], 1e-6, 1e-7, what: p.Name);
+            Assert.Equal(c.GetProperty("params").EnumerateObject().Select(p => p.Name), sd.Keys.Cast<string>());
+            foreach (var p in c.GetProperty("params").EnumerateObject()) TensorAssert.Close(Fixture.Tensor(p.Value), sd.Get<Tensor>(p.Name), 1e-6, 1e-7, what: p.Name);
             named = m.NamedParameters().ToDictionary(p => p.Name, p => (Tensor)p.Parameter);
             outs = call(m, xs);
         }

@@ -133,9 +133,9 @@ public class FunctionalTests
         var expected = Case("nn_repr", "reprs").GetProperty("value").EnumerateArray().Select(x => x.GetString()).ToArray();
         Assert.Equal(expected.Length, ms.Length);
         for (int i = 0; i < ms.Length; i++) Assert.Equal(expected[i], ms[i].ToString());
-        Assert.Equal(Case("nn_repr", "bn_keys").GetProperty("value").EnumerateArray().Select(x => x.GetString()).ToArray(), new BatchNorm2d(3).StateDict().Keys.ToArray());
+        Assert.Equal(Case("nn_repr", "bn_keys").GetProperty("value").EnumerateArray().Select(x => x.GetString()).ToArray(), new BatchNorm2d(3).StateDict().Keys.Cast<string>().ToArray());
         Assert.Equal(Case("nn_repr", "bce_pos_weight_keys").GetProperty("value").EnumerateArray().Select(x => x.GetString()).ToArray(),
-            new BCEWithLogitsLoss(Torch.Ones(2), posWeight: Torch.Ones(2)).StateDict().Keys.ToArray());
+            new BCEWithLogitsLoss(Torch.Ones(2), posWeight: Torch.Ones(2)).StateDict().Keys.Cast<string>().ToArray());
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public class LayerTests
             Assert.Equal(c.GetProperty("repr").GetString(), m.ToString());
             Assert.Equal(c.GetProperty("param_names").EnumerateArray().Select(x => x.GetString()).ToArray(), m.NamedParameters().Select(p => p.Name).ToArray());
             var state = State(c.GetProperty("state"));
-            Assert.Equal(state.Keys.ToArray(), m.StateDict().Keys.ToArray());
+            Assert.Equal(state.Keys.ToArray(), m.StateDict().Keys.Cast<string>().ToArray());
             m.LoadStateDict(state);
             m.Train(mode == "train");
             var xs = c.GetProperty("inputs").EnumerateArray().Select(x => Fixture.Tensor(x).RequiresGrad_()).ToArray();
@@ -96,7 +96,7 @@ public class LayerTests
             var ps = m.Parameters().ToArray();
             for (int i = 0; i < ps.Length; i++) TensorAssert.Close(Fixture.Tensor(pg[i]), ps[i].Grad!, 1e-7, 1e-9, what: $"{name} {mode} param grad {i}");
             foreach (var (k, v) in State(r.GetProperty("state_after")))
-                TensorAssert.Close(v, m.StateDict()[k], 1e-7, 1e-9, what: $"{name} {mode} state {k}");
+                TensorAssert.Close(v, m.StateDict().Get<Tensor>(k), 1e-7, 1e-9, what: $"{name} {mode} state {k}");
         }
     }
 

@@ -20,7 +20,7 @@ public class ModuleTests
         Assert.Equal(c.GetProperty("count").GetInt64(), net.Parameters().Sum(p => p.Numel()));
         Assert.Equal(83, net.Parameters().Sum(p => p.Numel()));
         Assert.Equal(4, net.Parameters().Count());
-        Assert.Equal(Strings(c.GetProperty("state_keys")), net.StateDict().Keys.ToArray());
+        Assert.Equal(Strings(c.GetProperty("state_keys")), net.StateDict().Keys.Cast<string>().ToArray());
         var expectedParams = c.GetProperty("params").EnumerateArray().Select(Fixture.Tensor).ToArray();
         var ps = net.Parameters().ToArray();
         for (int i = 0; i < ps.Length; i++) TensorAssert.Close(expectedParams[i], ps[i].Detach(), 0, 0, what: $"param {i}");
@@ -56,7 +56,7 @@ public class ModuleTests
             _ => new ModuleDict(("a", new Linear(1, 2)), ("b", new Identity())),
         };
         Assert.Equal(c.GetProperty("repr").GetString(), m.ToString());
-        if (c.TryGetProperty("state_keys", out var keys)) Assert.Equal(Strings(keys), m.StateDict().Keys.ToArray());
+        if (c.TryGetProperty("state_keys", out var keys)) Assert.Equal(Strings(keys), m.StateDict().Keys.Cast<string>().ToArray());
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class ModuleTests
         b.LoadStateDict(a.StateDict());
         Assert.Same(w, b.hidden.weight);
         TensorAssert.Close(a.hidden.weight.Detach(), b.hidden.weight.Detach(), 0, 0);
-        Assert.Equal(0, a.StateDict()["out.bias"].Version - a.@out.bias!.Version); // shares storage
+        Assert.Equal(0, a.StateDict().Get<Tensor>("out.bias").Version - a.@out.bias!.Version); // shares storage
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public class ModuleTests
         public Tensor running = Torch.Zeros(2);
         [NonPersistent] public Tensor cache = Torch.Zeros(1);
         [NotRegistered] public Tensor scratch = Torch.Zeros(1);
-        public Linear? maybe;
+        public Linear? maybe = null; // a module field left unset: not a child
         public WithBuffers() { RegisterBuffer("extra", Torch.Ones(1), persistent: false); RegisterParameter("p2", new Parameter(Torch.Ones(3))); }
         public override Tensor Forward(Tensor x) => x * scale;
     }
@@ -155,7 +155,7 @@ public class ModuleTests
         var m = new WithBuffers();
         Assert.Equal(new[] { "scale", "p2" }, m.NamedParameters().Select(p => p.Name).ToArray());
         Assert.Equal(new[] { "running", "cache", "extra" }, m.NamedBuffers().Select(p => p.Name).ToArray());
-        Assert.Equal(new[] { "scale", "p2", "running" }, m.StateDict().Keys.ToArray());
+        Assert.Equal(new[] { "scale", "p2", "running" }, m.StateDict().Keys.Cast<string>().ToArray());
         Assert.Equal("WithBuffers()", m.ToString());
         Assert.Throws<ArgumentException>(() => m.RegisterBuffer("a.b", Torch.Zeros(1)));
     }

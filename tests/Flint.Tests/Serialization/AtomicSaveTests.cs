@@ -75,6 +75,25 @@ public sealed class AtomicSaveTests : IDisposable
     }
 
     [Fact]
+    public void NextSaveRemovesTheTemporaryFileOfAKilledSave()
+    {
+        string path = Path.Combine(_dir, "ck.pt");
+        // What a save killed before its rename (kill -9) leaves behind: a half-written temporary beside the target.
+        string stale = Path.Combine(_dir, ".ck.pt.0123456789ab.tmp");
+        File.WriteAllBytes(stale, new byte[100]);
+        // A save in progress in another thread or process holds its temporary open: it must be left alone.
+        string live = Path.Combine(_dir, ".ck.pt.ba9876543210.tmp");
+        string other = Path.Combine(_dir, ".other.pt.0123456789ab.tmp");
+        File.WriteAllBytes(other, new byte[1]);
+        using (new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            Torch.Save(Torch.Ones(2), path);
+            Assert.Equal(new[] { ".ck.pt.ba9876543210.tmp", ".other.pt.0123456789ab.tmp", "ck.pt" }, Files().Order());
+        }
+        Assert.Equal(new float[] { 1, 1 }, Torch.Load<Tensor>(path).ToArray<float>());
+    }
+
+    [Fact]
     public void MissingDirectoryIsAClearError()
         => Assert.Throws<DirectoryNotFoundException>(() => Torch.Save(Torch.Ones(1), Path.Combine(_dir, "nope", "x.pt")));
 

@@ -34,14 +34,16 @@ public sealed class ModelCheckpointTests : IDisposable
         string path = Path.Combine(_dir, "ckpt.pt");
         Torch.Save(new Dictionary<string, object?> { ["epoch"] = 2, ["state_dict"] = model.StateDict(), ["opt"] = opt.StateDict() }, path);
 
+        // Reading it back: three obvious lines, typed.
         var ck = Torch.Load<OrderedDict>(path);
-        var sd = Assert.IsType<OrderedDict>(ck["state_dict"]);
-        Assert.True(sd.IsOrderedDict);   // Module.StateDict() (an OrderedDictionary) is saved as collections.OrderedDict
         var resumed = Model();
         resumed.Eval();
-        resumed.LoadStateDict(sd.ToStateDict());
         var opt2 = new Adam(resumed.Parameters(), lr: 0.5);
-        opt2.LoadStateDict((IDictionary)ck["opt"]!);
+        resumed.LoadStateDict(ck.Get<OrderedDict>("state_dict"));
+        opt2.LoadStateDict(ck.Get<OrderedDict>("opt"));
+        int epoch = ck.Get<int>("epoch");
+        Assert.Equal(2, epoch);
+        Assert.True(ck.Get<OrderedDict>("state_dict").IsOrderedDict); // saved as collections.OrderedDict
         Assert.Equal(0.01, opt2.ParamGroups[0].Lr);
 
         // One more step on both, same data: identical bits.

@@ -15,7 +15,6 @@ public class ShapeFixtureTests
     private static Tensor[] Run(string op, Tensor[] x, JsonElement a)
     {
         int I(string n) => a.GetProperty(n).GetInt32();
-        Tensor One(Tensor t) => t;
         return op switch
         {
             "select" => [x[0].Select(I("dim"), I("index"))],

@@ -1,3 +1,4 @@
+using Flint.Serialization;
 using System.Collections;
 
 namespace Flint.Optim.LrScheduler;
@@ -84,7 +85,7 @@ public sealed class CyclicLR : LRScheduler
         return lrs;
     }
 
-    protected override void SaveFields(Dictionary<string, object?> d)
+    protected override void SaveFields(OrderedDict d)
     {
         d["max_lrs"] = new List<double>(_maxLrs); d["total_size"] = _totalSize; d["step_ratio"] = _stepRatio;
         d["mode"] = Mode; d["gamma"] = Gamma; d["scale_mode"] = ScaleMode; d["cycle_momentum"] = CycleMomentum;
@@ -192,7 +193,7 @@ public sealed class OneCycleLR : LRScheduler
         return lrs;
     }
 
-    protected override void SaveFields(Dictionary<string, object?> d)
+    protected override void SaveFields(OrderedDict d)
     {
         d["total_steps"] = TotalSteps;
         d["anneal_strategy"] = AnnealStrategy;
@@ -240,9 +241,9 @@ public sealed class SequentialLR : LRScheduler
 
     public override void Step(long epoch) => throw new InvalidOperationException("SequentialLR.step() takes no epoch");
 
-    public override Dictionary<string, object?> StateDict()
+    public override OrderedDict StateDict()
     {
-        var d = new Dictionary<string, object?>
+        var d = new OrderedDict(isOrderedDict: false)
         {
             ["_milestones"] = new List<long>(_milestones), ["last_epoch"] = LastEpoch, ["_last_lr"] = new List<double>(LastLr),
         };
@@ -284,11 +285,11 @@ public sealed class ChainedScheduler : LRScheduler
 
     public override void Step(long epoch) => throw new InvalidOperationException("ChainedScheduler.step() takes no epoch");
 
-    public override Dictionary<string, object?> StateDict()
+    public override OrderedDict StateDict()
     {
         var subs = new List<object?>();
         foreach (var s in _schedulers) subs.Add(s.StateDict());
-        return new Dictionary<string, object?> { ["_last_lr"] = new List<double>(LastLr), ["_schedulers"] = subs };
+        return new OrderedDict(isOrderedDict: false) { ["_last_lr"] = new List<double>(LastLr), ["_schedulers"] = subs };
     }
 
     public override void LoadStateDict(IDictionary d)

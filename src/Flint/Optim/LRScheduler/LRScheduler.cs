@@ -1,3 +1,4 @@
+using Flint.Serialization;
 using System.Collections;
 
 namespace Flint.Optim.LrScheduler;
@@ -98,13 +99,13 @@ public abstract class LRScheduler
     // ---- state dict ----
 
     /// <summary>The scheduler's own fields (its constructor arguments and counters), written before the base fields.</summary>
-    protected virtual void SaveFields(Dictionary<string, object?> d) { }
+    protected virtual void SaveFields(OrderedDict d) { }
     protected virtual void LoadFields(IDictionary d) { }
 
     /// <summary>PyTorch's layout: the scheduler's fields, then base_lrs, last_epoch, verbose, _step_count, _get_lr_called_within_step, _last_lr.</summary>
-    public virtual Dictionary<string, object?> StateDict()
+    public virtual OrderedDict StateDict()
     {
-        var d = new Dictionary<string, object?>();
+        var d = new OrderedDict(isOrderedDict: false);
         SaveFields(d);
         d["base_lrs"] = new List<double>(BaseLrs);
         d["last_epoch"] = LastEpoch;

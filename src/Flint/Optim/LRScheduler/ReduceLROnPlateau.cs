@@ -1,3 +1,4 @@
+using Flint.Serialization;
 using System.Collections;
 
 namespace Flint.Optim.LrScheduler;
@@ -82,7 +83,7 @@ public sealed class ReduceLROnPlateau
         _ => a > best + Threshold,
     };
 
-    public Dictionary<string, object?> StateDict() => new()
+    public OrderedDict StateDict() => new(isOrderedDict: false)
     {
         ["factor"] = Factor, ["min_lrs"] = new List<double>(_minLrs), ["patience"] = Patience, ["verbose"] = Verbose,
         ["cooldown"] = Cooldown, ["cooldown_counter"] = CooldownCounter, ["mode"] = Mode, ["threshold"] = Threshold,

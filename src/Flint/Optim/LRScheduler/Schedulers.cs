@@ -1,3 +1,4 @@
+using Flint.Serialization;
 using System.Collections;
 
 namespace Flint.Optim.LrScheduler;
@@ -17,7 +18,7 @@ public sealed class LambdaLR : LRScheduler
         InitialStep();
     }
     protected override double[] GetLr() { var r = new double[BaseLrs.Count]; for (int i = 0; i < r.Length; i++) r[i] = BaseLrs[i] * _lambdas[i](LastEpoch); return r; }
-    protected override void SaveFields(Dictionary<string, object?> d) => d["lr_lambdas"] = new List<object?>(new object?[_lambdas.Length]);
+    protected override void SaveFields(OrderedDict d) => d["lr_lambdas"] = new List<object?>(new object?[_lambdas.Length]);
 }
 
 /// <summary>lr = lr · lambda(epoch) at every step after the first.</summary>
@@ -36,7 +37,7 @@ public sealed class MultiplicativeLR : LRScheduler
         if (LastEpoch > 0) for (int i = 0; i < r.Length; i++) r[i] *= _lambdas[i](LastEpoch);
         return r;
     }
-    protected override void SaveFields(Dictionary<string, object?> d) => d["lr_lambdas"] = new List<object?>(new object?[_lambdas.Length]);
+    protected override void SaveFields(OrderedDict d) => d["lr_lambdas"] = new List<object?>(new object?[_lambdas.Length]);
 }
 
 /// <summary>Decays lr by gamma every stepSize epochs.</summary>
@@ -48,7 +49,7 @@ public sealed class StepLR : LRScheduler
         : base(optimizer, lastEpoch, verbose, deferInit: true) { StepSize = stepSize; Gamma = gamma; InitialStep(); }
     protected override double[] GetLr() => LastEpoch == 0 || LastEpoch % StepSize != 0 ? CurrentLrs() : Map(lr => lr * Gamma);
     protected override double[]? ClosedFormLr() => MapBase(b => b * Math.Pow(Gamma, Math.Floor((double)LastEpoch / StepSize)));
-    protected override void SaveFields(Dictionary<string, object?> d) { d["step_size"] = StepSize; d["gamma"] = Gamma; }
+    protected override void SaveFields(OrderedDict d) { d["step_size"] = StepSize; d["gamma"] = Gamma; }
 }
 
 /// <summary>Decays lr by gamma at each milestone (a milestone listed twice decays twice).</summary>
@@ -75,7 +76,7 @@ public sealed class MultiStepLR : LRScheduler
         foreach (var m in _milestones) if (m <= LastEpoch) passed++;
         return MapBase(b => b * Math.Pow(Gamma, passed));
     }
-    protected override void SaveFields(Dictionary<string, object?> d)
+    protected override void SaveFields(OrderedDict d)
     {
         var counter = new Dictionary<long, long>();
         foreach (var m in _milestones) counter[m] = counter.TryGetValue(m, out var c) ? c + 1 : 1;
@@ -102,7 +103,7 @@ public sealed class ConstantLR : LRScheduler
         return Map(lr => lr * (1.0 / Factor));
     }
     protected override double[]? ClosedFormLr() => MapBase(b => b * (Factor + (LastEpoch >= TotalIters ? 1 : 0) * (1 - Factor)));
-    protected override void SaveFields(Dictionary<string, object?> d) { d["factor"] = Factor; d["total_iters"] = TotalIters; }
+    protected override void SaveFields(OrderedDict d) { d["factor"] = Factor; d["total_iters"] = TotalIters; }
 }
 
 /// <summary>Scales lr linearly from startFactor to endFactor over totalIters steps.</summary>
@@ -127,7 +128,7 @@ public sealed class LinearLR : LRScheduler
     }
     protected override double[]? ClosedFormLr()
         => MapBase(b => b * (StartFactor + (EndFactor - StartFactor) * Math.Min(TotalIters, LastEpoch) / TotalIters));
-    protected override void SaveFields(Dictionary<string, object?> d) { d["start_factor"] = StartFactor; d["end_factor"] = EndFactor; d["total_iters"] = TotalIters; }
+    protected override void SaveFields(OrderedDict d) { d["start_factor"] = StartFactor; d["end_factor"] = EndFactor; d["total_iters"] = TotalIters; }
 }
 
 /// <summary>lr = lr · gamma every epoch.</summary>
@@ -138,7 +139,7 @@ public sealed class ExponentialLR : LRScheduler
         : base(optimizer, lastEpoch, verbose, deferInit: true) { Gamma = gamma; InitialStep(); }
     protected override double[] GetLr() => LastEpoch == 0 ? CurrentLrs() : Map(lr => lr * Gamma);
     protected override double[]? ClosedFormLr() => MapBase(b => b * Math.Pow(Gamma, LastEpoch));
-    protected override void SaveFields(Dictionary<string, object?> d) => d["gamma"] = Gamma;
+    protected override void SaveFields(OrderedDict d) => d["gamma"] = Gamma;
 }
 
 /// <summary>Polynomial decay of lr to 0 over totalIters.</summary>
@@ -155,7 +156,7 @@ public sealed class PolynomialLR : LRScheduler
         return Map(lr => lr * f);
     }
     protected override double[]? ClosedFormLr() => MapBase(b => b * Math.Pow(1.0 - (double)Math.Min(TotalIters, LastEpoch) / TotalIters, Power));
-    protected override void SaveFields(Dictionary<string, object?> d) { d["total_iters"] = TotalIters; d["power"] = Power; }
+    protected override void SaveFields(OrderedDict d) { d["total_iters"] = TotalIters; d["power"] = Power; }
 }
 
 /// <summary>Cosine annealing from the base lr to etaMin over tMax epochs (SGDR without restarts).</summary>
@@ -183,7 +184,7 @@ public sealed class CosineAnnealingLR : LRScheduler
         return r;
     }
     protected override double[]? ClosedFormLr() => MapBase(b => EtaMin + (b - EtaMin) * (1 + Math.Cos(Math.PI * LastEpoch / TMax)) / 2);
-    protected override void SaveFields(Dictionary<string, object?> d) { d["T_max"] = TMax; d["eta_min"] = EtaMin; }
+    protected override void SaveFields(OrderedDict d) { d["T_max"] = TMax; d["eta_min"] = EtaMin; }
     internal static double PyMod(double a, double b) { double r = a % b; return r != 0 && (r < 0) != (b < 0) ? r + b : r; }
 }
 
@@ -237,6 +238,6 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
         Apply(GetLr());
     }
 
-    protected override void SaveFields(Dictionary<string, object?> d) { d["T_0"] = T0; d["T_i"] = TI; d["T_mult"] = TMult; d["eta_min"] = EtaMin; d["T_cur"] = TCur; }
+    protected override void SaveFields(OrderedDict d) { d["T_0"] = T0; d["T_i"] = TI; d["T_mult"] = TMult; d["eta_min"] = EtaMin; d["T_cur"] = TCur; }
     protected override void LoadFields(IDictionary d) { TI = D(d, "T_i", TI); TCur = D(d, "T_cur", TCur); }
 }
