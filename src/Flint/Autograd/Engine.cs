@@ -125,6 +125,7 @@ public static class Engine
                 BufferPool.EnterOp(); // a backward function may hold raw spans of its temporaries (see BufferPool)
                 try { outGrads = node.Apply(inGrads); }
                 finally { BufferPool.ExitOp(); }
+                CastToInputDTypes(node, outGrads);
                 node.PostHooks?.ForEach(h => h(outGrads, inGrads));
                 if (GradMode.IsAnomalyEnabled) CheckNaN(node, outGrads);
                 if (!retainGraph) node.ReleaseSaved();
@@ -140,6 +141,17 @@ public static class Engine
             }
         }
         return capturedGrads;
+    }
+
+    /// <summary>
+    /// Each gradient leaves in the dtype its input had in the forward call (PyTorch's validate_outputs): a float32
+    /// tensor added to a float64 one gets a float32 gradient, whatever dtype the op's derivative computed in. Done
+    /// here once, differentiably (a cast op), so no op's Backward has to.
+    /// </summary>
+    private static void CastToInputDTypes(Node node, Tensor?[] grads)
+    {
+        for (int i = 0; i < grads.Length; i++)
+            if (grads[i] is { } g && node.InputGradDType(i) is { } want && g.DType != want) grads[i] = g.To(want);
     }
 
     private static ref int CollectionsMarshalGet(Dictionary<Node, int> d, Node n)

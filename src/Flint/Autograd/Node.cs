@@ -33,6 +33,9 @@ public abstract class Node
     /// <summary>Gradients of the inputs, given those of the outputs (null = no gradient flows there).</summary>
     protected internal abstract Tensor?[] Apply(Tensor?[] gradOutputs);
 
+    /// <summary>The dtype input i had in the forward call (null when unknown): its gradient is cast to it.</summary>
+    internal virtual DType? InputGradDType(int input) => null;
+
     /// <summary>Drops saved tensors after a backward without retain_graph.</summary>
     protected internal virtual void ReleaseSaved() { }
 

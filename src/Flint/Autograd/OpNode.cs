@@ -56,6 +56,8 @@ public sealed class OpNode : Node, BackwardContext
         finally { _grads = []; }
     }
 
+    internal override DType? InputGradDType(int input) => input < _inputMeta.Length && Next[input].IsValid ? _inputMeta[input].DType : null;
+
     protected internal override void ReleaseSaved()
     {
         _released = true;

@@ -10,6 +10,26 @@ public partial class Tensor
 
     public Tensor Gather(int dim, Tensor index) => Dispatcher.Call1(new GatherOp(IndexDim(dim)), [this, index]);
 
+    /// <summary>
+    /// take_along_dim: gather along dim after broadcasting this tensor and indices over every other dim (the values
+    /// argsort/argmax/topk indices point at); with no dim, the flattened tensor at the flattened indices.
+    /// </summary>
+    public Tensor TakeAlongDim(Tensor indices, int? dim = null)
+    {
+        if (indices.DType != DType.Int64)
+            throw new ArgumentException($"torch.take_along_dim(): dtype of indices should be Long but got {CastName(indices.DType)}");
+        if (dim is null) return Reshape(-1).Gather(0, indices.Reshape(-1));
+        if (Dim != indices.Dim)
+            throw new ArgumentException($"torch.take_along_dim(): input and indices should have the same number of dimensions, but got {Dim} dimensions for input, and {indices.Dim} dimensions for indices");
+        int d = IndexDim(dim.Value);
+        var selfSizes = (int[])_sizes.Clone();
+        selfSizes[d] = indices._sizes[d];
+        var shape = ShapeUtil.Broadcast(selfSizes, indices._sizes);
+        var idx = indices.Expand(Array.ConvertAll(shape, v => (long)v));
+        shape[d] = _sizes[d];
+        return Expand(Array.ConvertAll(shape, v => (long)v)).Gather(d, idx);
+    }
+
     public Tensor Scatter(int dim, Tensor index, Tensor src) => Dispatcher.Call1(new ScatterOp(IndexDim(dim), ScatterMode.Copy), [this, index, src]);
     public Tensor Scatter(int dim, Tensor index, Scalar value) => Dispatcher.Call1(new ScatterOp(IndexDim(dim), ScatterMode.Copy, value), [this, index]);
 
@@ -74,7 +94,7 @@ public partial class Tensor
     /// <summary>nonzero(as_tuple=True): one 1-D index tensor per dim.</summary>
     public Tensor[] NonzeroAsTuple()
     {
-        if (Dim == 0) return [Nonzero().Select(1, 0)];
+        if (Dim == 0) return [Torch.Zeros([Nonzero().Size(0)], DType.Int64)]; // [0] where true, [] where false
         var nz = Nonzero();
         var r = new Tensor[Dim];
         for (int d = 0; d < Dim; d++) r[d] = nz.Select(1, d).Contiguous();

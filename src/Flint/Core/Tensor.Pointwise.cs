@@ -178,6 +178,10 @@ public partial class Tensor
     public Tensor Pow(Scalar exponent) => Dispatcher.Call1(new PowScalarOp(exponent), [this]);
     public Tensor Maximum(Tensor other) => Dispatcher.Call1(BinaryOps.Maximum, [this, other]);
     public Tensor Minimum(Tensor other) => Dispatcher.Call1(BinaryOps.Minimum, [this, other]);
+    /// <summary>max(other): the elementwise maximum (torch.max's binary form; the same op as maximum).</summary>
+    public Tensor Max(Tensor other) => Maximum(other);
+    /// <summary>min(other): the elementwise minimum (torch.min's binary form; the same op as minimum).</summary>
+    public Tensor Min(Tensor other) => Minimum(other);
     public Tensor Fmax(Tensor other) => Dispatcher.Call1(BinaryOps.Fmax, [this, other]);
     public Tensor Fmin(Tensor other) => Dispatcher.Call1(BinaryOps.Fmin, [this, other]);
     public Tensor Fmod(Tensor other) => Dispatcher.Call1(BinaryOps.Fmod, [this, other]);

@@ -71,6 +71,8 @@ public partial class Tensor
 
     public Tensor Cumsum(int dim, DType? dtype = null) => Dispatcher.Call1(new CumOp(dim, dtype, false), [this]);
     public Tensor Cumprod(int dim, DType? dtype = null) => Dispatcher.Call1(new CumOp(dim, dtype, true), [this]);
+    /// <summary>log of the running sum of exponentials along dim (floating inputs), stable for any magnitude.</summary>
+    public Tensor Logcumsumexp(int dim) => Dispatcher.Call1(new LogcumsumexpOp(dim), [this]);
     public ValuesIndices Cummax(int dim) => Pair(Dispatcher.Call(new CumExtremeOp(dim, true), [this]));
     public ValuesIndices Cummin(int dim) => Pair(Dispatcher.Call(new CumExtremeOp(dim, false), [this]));
 

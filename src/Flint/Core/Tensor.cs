@@ -156,7 +156,7 @@ public partial class Tensor
         if (!IsContiguous()) throw new InvalidOperationException("AsSpan() needs a contiguous tensor; call Contiguous() first");
         var s = (Storage<T>)_storage;
         s.Escape(); // the span may outlive this tensor: its array must not be reused
-        return s.Span.Slice(_offset, _numel);
+        return _numel == 0 ? Span<T>.Empty : s.Span.Slice(_offset, _numel);
     }
 
     /// <summary>AsSpan for Flint's own kernels and ops, which use the span only while the tensor is alive: no escape.</summary>
@@ -164,7 +164,7 @@ public partial class Tensor
     {
         CheckElementType<T>();
         if (!IsContiguous()) throw new InvalidOperationException("AsSpan() needs a contiguous tensor; call Contiguous() first");
-        return ((Storage<T>)_storage).Span.Slice(_offset, _numel);
+        return _numel == 0 ? Span<T>.Empty : ((Storage<T>)_storage).Span.Slice(_offset, _numel);
     }
 
     internal void CheckElementType<T>()

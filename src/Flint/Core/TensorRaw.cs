@@ -62,6 +62,9 @@ public partial class Tensor
     /// <summary>A contiguous copy (or this tensor, if already contiguous).</summary>
     internal Tensor ContiguousRaw()
     {
+        // An empty view may sit past its storage's end (x[3:] of 3 elements, a column of an empty nonzero): kernels
+        // slice spans at the offset, so give them the same empty view at offset 0.
+        if (_numel == 0 && _offset != 0) return new Tensor(_storage, 0, _sizes, _strides);
         if (IsContiguous()) return this;
         var r = Empty(_sizes, DType);
         StridedCopy.Copy(this, r);

@@ -45,7 +45,10 @@ public static class DataUtils
 
     /// <summary>
     /// PyTorch's default_collate for the shapes C# code uses: tensors are stacked along a new first dimension;
-    /// tensor arrays and tuples are collated element by element; numbers become a 1-D tensor (int64 or float64).
+    /// tensor arrays are collated element by element into a tensor array, tuples and lists (any other IList) into an
+    /// object list (PyTorch also turns tuples into lists); dictionaries key by key into a dictionary with the first
+    /// item's keys (string keys give a Dictionary&lt;string, object&gt;); numbers become a 1-D tensor (int64 or
+    /// float64); strings a list. Nested structures collate recursively.
     /// </summary>
     public static object Collate(IReadOnlyList<object?> items)
     {
@@ -80,6 +83,22 @@ public static class DataUtils
                     }
                     return r;
                 }
+            case System.Collections.IDictionary first:
+                return CollateDictionaries(items, first);
+            case System.Collections.IList first:
+                {
+                    var r = new List<object>(first.Count);
+                    for (int i = 1; i < items.Count; i++)
+                        if (items[i] is not System.Collections.IList l || l.Count != first.Count)
+                            throw new ArgumentException("each element in list of batch should be of equal size");
+                    for (int j = 0; j < first.Count; j++)
+                    {
+                        var col = new object?[items.Count];
+                        for (int i = 0; i < col.Length; i++) col[i] = ((System.Collections.IList)items[i]!)[j];
+                        r.Add(Collate(col));
+                    }
+                    return r;
+                }
             case long or int or short or byte or sbyte:
                 {
                     var a = new long[items.Count];
@@ -101,6 +120,33 @@ public static class DataUtils
             case string:
                 return items.Select(x => (string)x!).ToList();
         }
-        throw new ArgumentException($"default_collate: batch must contain tensors, numbers, strings, tuples or tensor arrays; found {items[0]?.GetType().Name ?? "null"}");
+        throw new ArgumentException($"default_collate: batch must contain tensors, numbers, strings, dicts or lists; found {items[0]?.GetType().Name ?? "null"}");
+    }
+
+    private static object CollateDictionaries(IReadOnlyList<object?> items, System.Collections.IDictionary first)
+    {
+        var keys = new List<object>();
+        foreach (var k in first.Keys) keys.Add(k);
+        var values = new List<object>(keys.Count);
+        foreach (var key in keys)
+        {
+            var col = new object?[items.Count];
+            for (int i = 0; i < col.Length; i++)
+            {
+                if (items[i] is not System.Collections.IDictionary d || !d.Contains(key))
+                    throw new ArgumentException($"default_collate: element {i} of the batch has no key '{key}'");
+                col[i] = d[key];
+            }
+            values.Add(Collate(col));
+        }
+        if (keys.TrueForAll(k => k is string))
+        {
+            var byName = new Dictionary<string, object>(keys.Count);
+            for (int j = 0; j < keys.Count; j++) byName[(string)keys[j]] = values[j];
+            return byName;
+        }
+        var r = new Dictionary<object, object>(keys.Count);
+        for (int j = 0; j < keys.Count; j++) r[keys[j]] = values[j];
+        return r;
     }
 }

@@ -50,7 +50,7 @@ public static partial class Functional
             var bad = input.Detach().Lt(0).LogicalOr(input.Detach().Gt(1)).Sum().Item();
             if (bad > 0) throw new ArgumentException("all elements of input should be between 0 and 1");
         }
-        var loss = -(target * input.Log().ClampMin(-100) + (1 - target) * (1 - input).Log().ClampMin(-100));
+        var loss = Dispatcher.Call1(BinaryCrossEntropyOp.Instance, [input, target]);
         if (weight is not null) loss = loss * weight;
         return Reduce(loss, reduction);
     }

@@ -64,6 +64,7 @@ public static class Conv
     /// <summary>Converts contiguous src into contiguous dst (same numel, any two dtypes).</summary>
     public static void Cast(Tensor src, Tensor dst)
     {
+        if (src._numel == 0) return; // an empty view may sit past its storage's end (a column of an empty nonzero)
         switch (src.DType)
         {
             case DType.Float32: Cast1<float>(src, dst); break;

@@ -107,7 +107,8 @@ public struct NumericFnKernel(NumericFn fn, double lo = double.NegativeInfinity,
                 else for (int i = 0; i < y.Length; i++) y[i] = T.Zero - x[i];
                 break;
             case NumericFn.Sign:
-                for (int i = 0; i < y.Length; i++) { var v = x[i]; y[i] = v > T.Zero ? T.One : v < T.Zero ? T.Zero - T.One : v == T.Zero ? T.Zero : v; }
+                // (0 < v) − (v < 0), as PyTorch's kernel: zero for ±0 and for NaN
+                for (int i = 0; i < y.Length; i++) { var v = x[i]; y[i] = v > T.Zero ? T.One : v < T.Zero ? T.Zero - T.One : T.Zero; }
                 break;
             case NumericFn.Identity: x.CopyTo(y); break;
             case NumericFn.Clamp: Pointwise.Map(x, y, new ClampOp<T>(lo, hi)); break;

@@ -134,3 +134,19 @@ public sealed class CTCLoss(int blank = 0, Reduction reduction = Reduction.Mean,
         => Functional.CtcLoss(logProbs, targets, inputLengths, targetLengths, Blank, Reduction, ZeroInfinity);
     public Tensor Call(Tensor logProbs, Tensor targets, Tensor inputLengths, Tensor targetLengths) => Forward(logProbs, targets, inputLengths, targetLengths);
 }
+
+/// <summary>nn.SoftMarginLoss: see <see cref="Functional.SoftMarginLoss"/>.</summary>
+public sealed class SoftMarginLoss(Reduction reduction = Reduction.Mean) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.SoftMarginLoss(input, target, Reduction);
+}
+
+/// <summary>nn.MultiMarginLoss: see <see cref="Functional.MultiMarginLoss"/> (weight is a buffer, as in PyTorch).</summary>
+public sealed class MultiMarginLoss(int p = 1, double margin = 1, Tensor? weight = null, Reduction reduction = Reduction.Mean)
+    : WeightedLoss(weight, reduction)
+{
+    public int P { get; } = p;
+    public double Margin { get; } = margin;
+    public override Tensor Forward(Tensor input, Tensor target)
+        => Functional.MultiMarginLoss(input, target, P, Margin, weight, Reduction);
+}

@@ -92,7 +92,9 @@ internal sealed class NllLossOp(Reduction reduction, long ignoreIndex, bool hasW
             s.Insert(input.Dim == 1 ? 0 : 1, 1);
             gi = coef * g.Reshape(s.ToArray());
         }
-        else gi = Reduction == Reduction.Mean ? coef * (g / total) : coef * g;
+        // Every target ignored (total weight 0): the forward's 0/0 is NaN, but no element contributed, so the
+        // gradient is zero as in PyTorch (the all-zero coefficients times g, never times g/0).
+        else gi = Reduction == Reduction.Mean && total != 0 ? coef * (g / total) : coef * g;
         var r = new Tensor?[count];
         r[0] = gi;
         return r;

@@ -163,14 +163,17 @@ public sealed class NonzeroOp : Op
         var t = x[0];
         var pos = AdvancedIndexKernels.NonzeroPositions(t);
         int nd = t.Dim;
-        var y = Tensor.Empty([pos.Count, nd], DType.Int64);
+        // Written dim-major and returned transposed: [count, dim] with strides (1, count), as PyTorch's CPU kernel,
+        // so each column (nonzero(as_tuple=True), torch.where(cond)) is a contiguous slice.
+        int n = pos.Count;
+        var y = Tensor.Empty([nd, n], DType.Int64);
         var d = y.StorageSpan<long>();
-        for (int i = 0; i < pos.Count; i++)
+        for (int i = 0; i < n; i++)
         {
             int rem = pos[i];
-            for (int k = nd - 1; k >= 0; k--) { d[i * nd + k] = rem % t._sizes[k]; rem /= t._sizes[k]; }
+            for (int k = nd - 1; k >= 0; k--) { d[k * n + i] = rem % t._sizes[k]; rem /= t._sizes[k]; }
         }
-        return [y];
+        return [y.AsStridedRaw([n, nd], [1, n], 0)];
     }
     public override Tensor?[] Backward(BackwardContext ctx) => [null];
 }

@@ -46,6 +46,7 @@ public sealed class LinalgVectorNormOp(double ord, int[]? dims, bool keepdim, DT
     /// <summary>PyTorch's norm_backward, case by case, written with public ops (so it has its own derivative).</summary>
     public override Tensor?[] Backward(BackwardContext ctx)
     {
+        if (Ord == 0) return [null]; // a count of non-zeros has no gradient: PyTorch leaves it undefined (grad None)
         var self = ctx.Input(0);
         var grad = ctx.Grad();
         var norm = ctx.Output(0);
@@ -59,8 +60,7 @@ public sealed class LinalgVectorNormOp(double ord, int[]? dims, bool keepdim, DT
         }
         double p = Ord;
         Tensor r;
-        if (p == 0) r = Torch.ZerosLike(self);
-        else if (p == 1) r = self.Sgn() * grad;
+        if (p == 1) r = self.Sgn() * grad;
         else if (p == 2) r = grad * (self / norm).MaskedFill(norm.Eq(0), 0);
         else if (double.IsInfinity(p))
         {

@@ -40,10 +40,10 @@ public sealed class NormOp(double p, int[]? dims, bool keepdim) : Op
 
     public override Tensor?[] Backward(BackwardContext ctx)
     {
+        if (p == 0) return [null]; // a count of non-zeros has no gradient (PyTorch: undefined, grad None)
         var x = ctx.Input(0); var sizes = ctx.InputSizes(0);
         var g = ReductionPlan.ExpandGrad(ctx.Grad(), sizes, dims, keepdim);
         var norm = ReductionPlan.Unreduce(ctx.Output(0), sizes, dims, keepdim);
-        if (p == 0) return [g * 0.0];
         var sign = ReduceMasks.Sign(x);
         if (p == 1) return [g * sign];
         if (double.IsInfinity(p))
