@@ -28,6 +28,14 @@ public static partial class Torch
     /// </summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
+        // A mode (tracing) sees aten::linear as one call; eager code goes straight to the decomposition.
+        if (Dispatcher.ModeActive) return Dispatcher.CallComposite(LinearOp.Instance, bias is null ? [input, weight] : [input, weight, bias])[0];
+        return LinearDecomposed(input, weight, bias);
+    }
+
+    /// <summary>linear computed from addmm / matmul (what aten::linear runs).</summary>
+    internal static Tensor LinearDecomposed(Tensor input, Tensor weight, Tensor? bias)
+    {
         if (input.Dim == 2 && bias is not null) return bias.Addmm(input, weight.t());
         if (bias is not null && input.Dim == 3 && input.IsContiguous())
         {

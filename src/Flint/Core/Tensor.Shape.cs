@@ -73,6 +73,13 @@ public partial class Tensor
     /// <summary>Merges dims startDim..endDim into one (a view when the layout allows, else a copy).</summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
     {
+        // a mode (tracing) records aten::flatten, which replays for any batch size, rather than a fixed-size view
+        if (Dispatcher.ModeActive) return Dispatcher.CallComposite(new FlattenOp(startDim, endDim), [this])[0];
+        return FlattenDecomposed(startDim, endDim);
+    }
+
+    internal Tensor FlattenDecomposed(int startDim, int endDim)
+    {
         if (Dim == 0) return Reshape(1);
         int a = ShapeUtil.WrapDim(startDim, Dim), b = ShapeUtil.WrapDim(endDim, Dim);
         if (a > b) throw new ArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");

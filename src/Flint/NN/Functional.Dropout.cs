@@ -10,9 +10,22 @@ public static partial class Functional
     public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true, bool inplace = false)
     {
         CheckP(p);
+        if (Dispatcher.ModeActive && !inplace) return Dispatcher.CallComposite(new DropoutOp(p, training), [input])[0];
+        return inplace ? DropoutInPlace(input, p, training) : DropoutDecomposed(input, p, training);
+    }
+
+    private static Tensor DropoutInPlace(Tensor input, double p, bool training)
+    {
+        var y = DropoutDecomposed(input, p, training);
+        return ReferenceEquals(y, input) ? input : input.InPlace(y);
+    }
+
+    /// <summary>dropout computed from a mask multiplication (what aten::dropout runs).</summary>
+    internal static Tensor DropoutDecomposed(Tensor input, double p, bool training)
+    {
+        CheckP(p);
         if (!training || p == 0 || input._numel == 0) return input;
-        Tensor y = p == 1 ? input * Torch.ZerosLike(input) : input * DropoutMask(input._sizes, input.DType, p);
-        return inplace ? input.InPlace(y) : y;
+        return p == 1 ? input * Torch.ZerosLike(input) : input * DropoutMask(input._sizes, input.DType, p);
     }
 
     internal static void CheckP(double p)

@@ -34,7 +34,7 @@ public abstract partial class Module
     // ---------------------------------------------------------------- registration by name
 
     /// <summary>Adds (or replaces) a child module under a name (PyTorch's add_module / register_module).</summary>
-    public void RegisterModule(string name, Module? module)
+    public virtual void RegisterModule(string name, Module? module)
     {
         CheckName(name, "module");
         if (HasField(name)) throw new ArgumentException($"attribute '{name}' already exists");
@@ -210,6 +210,9 @@ public abstract partial class Module
     }
 
     public Module Eval() => Train(false);
+
+    /// <summary>Sets this module's own training flag only (not its children's).</summary>
+    internal void TrainSelf(bool mode) => _training = mode;
 
     /// <summary>Calls fn on every submodule (children first) and then on this one, like PyTorch's apply.</summary>
     public Module Apply(Action<Module> fn)

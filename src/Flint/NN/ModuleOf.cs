@@ -14,6 +14,12 @@ public abstract class Module<TIn, TOut> : Module
 
     public TOut Call(TIn input)
     {
+        if (ModuleCalls.Installed != 0 && ModuleCalls.Current is { } o) return ModuleCalls.Observe(o, this, [input], () => CallCore(input));
+        return CallCore(input);
+    }
+
+    private TOut CallCore(TIn input)
+    {
         if (_preHooks is null && _hooks is null) return Forward(input);
         if (_preHooks is not null) foreach (var h in _preHooks.ToArray()) input = h(this, input);
         var output = Forward(input);
@@ -52,6 +58,13 @@ public abstract class Module<T1, T2, TOut> : Module
 
     public TOut Call(T1 input1, T2 input2)
     {
+        if (ModuleCalls.Installed != 0 && ModuleCalls.Current is { } o)
+            return ModuleCalls.Observe(o, this, [input1, input2], () => CallCore(input1, input2));
+        return CallCore(input1, input2);
+    }
+
+    private TOut CallCore(T1 input1, T2 input2)
+    {
         if (_preHooks is null && _hooks is null) return Forward(input1, input2);
         var args = (input1, input2);
         if (_preHooks is not null) foreach (var h in _preHooks.ToArray()) args = h(this, args);
@@ -85,6 +98,13 @@ public abstract class Module<T1, T2, T3, TOut> : Module
     public abstract TOut Forward(T1 input1, T2 input2, T3 input3);
 
     public TOut Call(T1 input1, T2 input2, T3 input3)
+    {
+        if (ModuleCalls.Installed != 0 && ModuleCalls.Current is { } o)
+            return ModuleCalls.Observe(o, this, [input1, input2, input3], () => CallCore(input1, input2, input3));
+        return CallCore(input1, input2, input3);
+    }
+
+    private TOut CallCore(T1 input1, T2 input2, T3 input3)
     {
         if (_preHooks is null && _hooks is null) return Forward(input1, input2, input3);
         var args = (input1, input2, input3);

@@ -12,6 +12,10 @@ public abstract class DispatchMode : IDisposable
 {
     public abstract Tensor[] Dispatch(Op op, Tensor?[] inputs);
 
+    /// <summary>Whether this mode wants <see cref="CompositeOp"/> calls (aten::linear) as one call; otherwise it
+    /// sees their pieces.</summary>
+    public virtual bool KeepsComposites => false;
+
     /// <summary>Called when C# code reads a tensor's value (Item, ToArray): a graph break for capture modes.</summary>
     public virtual void OnValueRead(Tensor t) { }
 
@@ -59,7 +63,20 @@ public static class Dispatcher
     }
 
     /// <summary>From inside a mode: run the op through the modes below it (and then eagerly).</summary>
-    public static Tensor[] Redispatch(Op op, Tensor?[] inputs) => Call(op, inputs);
+    public static Tensor[] Redispatch(Op op, Tensor?[] inputs)
+        => op is CompositeOp c ? CallComposite(c, inputs) : Call(op, inputs);
+
+    /// <summary>
+    /// A composite op: the next mode gets it whole if it keeps composites, and otherwise the decomposition runs
+    /// here, its pieces going through <see cref="Call"/> (so that mode and the ones below see them).
+    /// </summary>
+    public static Tensor[] CallComposite(CompositeOp op, Tensor?[] inputs)
+    {
+        var modes = _modes;
+        if (modes is not null && modes.Count > _skipModes && modes[modes.Count - 1 - _skipModes].KeepsComposites)
+            return CallMode(op, inputs, modes);
+        return op.Forward(inputs!);
+    }
 
     internal static void NotifyValueRead(Tensor t)
     {

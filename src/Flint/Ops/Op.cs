@@ -42,6 +42,14 @@ public abstract class Op
     /// <summary>The non-tensor arguments, as the graph printer shows them (e.g. "dim=1, keepdim=False").</summary>
     public virtual string FormatAttributes() => "";
 
+    /// <summary>
+    /// This call as a schema invocation (<c>aten::add.Tensor(self, other, alpha)</c>): the schema's qualified name
+    /// and every argument in schema order, tensors from <paramref name="inputs"/> and the rest from this op's
+    /// attributes, via <see cref="Graphs.OpRegistry.Call"/>. Null (the default) suits ops without attributes whose
+    /// tensor inputs are the leading arguments of aten::&lt;Name&gt;. Tracing records nodes through it.
+    /// </summary>
+    public virtual Graphs.SchemaCall? Bind(Tensor?[] inputs) => null;
+
     public override string ToString()
     {
         var a = FormatAttributes();

@@ -44,7 +44,7 @@ public sealed class Flatten(int startDim = 1, int endDim = -1) : Module<Tensor, 
 {
     public int StartDim { get; } = startDim;
     public int EndDim { get; } = endDim;
-    public override Tensor Forward(Tensor input) => Functional.FlattenDims(input, StartDim, EndDim);
+    public override Tensor Forward(Tensor input) => input.Flatten(StartDim, EndDim);
     public override string ExtraRepr() => $"start_dim={StartDim}, end_dim={EndDim}";
 }
 

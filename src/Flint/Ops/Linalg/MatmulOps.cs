@@ -62,6 +62,7 @@ public sealed class AddmmOp(double beta, double alpha) : Op
     public double Beta { get; } = beta;
     public double Alpha { get; } = alpha;
     public override string Name => "addmm";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::addmm", x[0], x[1], x[2], beta, alpha);
     public override string FormatAttributes() => $"beta={MatmulViews.F(Beta)}, alpha={MatmulViews.F(Alpha)}";
     public override TensorMeta[] Meta(Tensor[] x) => [new([x[1]._sizes[0], x[2]._sizes[1]], x[1].DType)];
     public override Tensor[] Forward(Tensor[] x)
@@ -104,6 +105,7 @@ public sealed class BaddbmmOp(double beta, double alpha) : Op
     public double Beta { get; } = beta;
     public double Alpha { get; } = alpha;
     public override string Name => "baddbmm";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::baddbmm", x[0], x[1], x[2], beta, alpha);
     public override string FormatAttributes() => $"beta={MatmulViews.F(Beta)}, alpha={MatmulViews.F(Alpha)}";
     public override TensorMeta[] Meta(Tensor[] x) => [new([x[1]._sizes[0], x[1]._sizes[1], x[2]._sizes[2]], x[1].DType)];
     public override Tensor[] Forward(Tensor[] x) => [MatmulForward.Run(x[1], x[2], x[0], Alpha, Beta, "baddbmm")];

@@ -21,7 +21,8 @@ public static class ActivationBackwardOps
         return [
             c.NeedsInputGrad(0) ? Torch.GeluBackward(gg, x) : null,
             c.NeedsInputGrad(1) ? gg * g * ((-0.5 * x * x).Exp() * InvSqrt2Pi * (2 - x * x)) : null];
-    }, BinaryResult.PromoteFloat, "approximate='none'");
+    }, BinaryResult.PromoteFloat, "approximate='none'")
+    { Binding = x => Graphs.OpRegistry.Call("aten::gelu_backward", x[0], x[1], "none") };
 
     /// <summary>gelu_backward(grad, self, approximate='tanh').</summary>
     public static readonly BinaryOp GeluTanh = new("gelu_backward", K(ActBackward.GeluTanh), c =>
@@ -72,7 +73,8 @@ public static class ActivationBackwardOps
         (g, x, z) => KernelDispatch.Numeric(g, x, z, new ThresholdBackwardKernel(threshold)), c => [
             c.NeedsInputGrad(0) ? Torch.ThresholdBackward(c.Grad(), c.Input(1), threshold) : null,
             c.NeedsInputGrad(1) ? Torch.ZerosLike(c.Input(1)) : null],
-        attributes: $"threshold={PyFormat.Float(threshold)}");
+        attributes: $"threshold={PyFormat.Float(threshold)}")
+    { Binding = x => Graphs.OpRegistry.Call("aten::threshold_backward", x[0], x[1], threshold) };
 
     internal static readonly BinaryOp ThresholdZero = Threshold(0);
 }

@@ -28,7 +28,7 @@ public static partial class UnaryOps
     });
     public static readonly UnaryOp Gelu = new("gelu", A(Act.Gelu), c => Torch.GeluBackward(c.Grad(), c.Input(0)));
     public static readonly UnaryOp GeluTanh = new("gelu", A(Act.GeluTanh), c => Torch.GeluBackward(c.Grad(), c.Input(0), "tanh"),
-        attributes: "approximate='tanh'");
+        attributes: "approximate='tanh'") { Binding = x => Graphs.OpRegistry.Call("aten::gelu", x[0], "tanh") };
     public static readonly UnaryOp Hardsigmoid = new("hardsigmoid", A(Act.HardSigmoid), c =>
     {
         var x = c.Input(0);

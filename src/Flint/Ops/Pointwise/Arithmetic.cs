@@ -22,6 +22,7 @@ public sealed class AddOp : Op
 
     public double Alpha { get; }
     public override string Name { get; }
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call($"aten::{Name}.Tensor", x[0], x[1], Alpha);
     public override string FormatAttributes() => Alpha == 1 ? "" : $"alpha={PyFormat.Float(Alpha)}";
 
     public override TensorMeta[] Meta(Tensor[] x) => [new(ShapeUtil.Broadcast(x[0]._sizes, x[1]._sizes), TypePromotion.ResultType(x[0], x[1]))];
@@ -66,6 +67,10 @@ public sealed class BinaryOp(string name, Action<Tensor, Tensor, Tensor> kernel,
     BinaryResult result = BinaryResult.Promote, string attributes = "", string? backwardName = null) : Op
 {
     public override string Name { get; } = name;
+
+    /// <summary>How a call with attributes becomes a schema call (null: the default binding by name).</summary>
+    public Func<Tensor?[], Graphs.SchemaCall>? Binding { get; init; }
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Binding?.Invoke(x);
     public override bool Differentiable => derivative != null;
     public override string BackwardName => backwardName ?? base.BackwardName;
     public override string FormatAttributes() => attributes;
@@ -105,8 +110,10 @@ public static class BinaryOps
         return [c.NeedsInputGrad(0) ? g / b : null, c.NeedsInputGrad(1) ? -g * c.Input(0) / (b * b) : null];
     }, BinaryResult.PromoteFloat);
 
-    public static readonly BinaryOp DivTrunc = new("div", N(NumericBinaryFn.DivTrunc), Zeros, attributes: "rounding_mode='trunc'", backwardName: "DivBackward2");
-    public static readonly BinaryOp DivFloor = new("div", N(NumericBinaryFn.DivFloor), Zeros, attributes: "rounding_mode='floor'", backwardName: "DivBackward2");
+    public static readonly BinaryOp DivTrunc = new("div", N(NumericBinaryFn.DivTrunc), Zeros, attributes: "rounding_mode='trunc'", backwardName: "DivBackward2")
+        { Binding = x => Graphs.OpRegistry.Call("aten::div.Tensor_mode", x[0], x[1], "trunc") };
+    public static readonly BinaryOp DivFloor = new("div", N(NumericBinaryFn.DivFloor), Zeros, attributes: "rounding_mode='floor'", backwardName: "DivBackward2")
+        { Binding = x => Graphs.OpRegistry.Call("aten::div.Tensor_mode", x[0], x[1], "floor") };
     public static readonly BinaryOp FloorDivide = new("floor_divide", N(NumericBinaryFn.DivFloor), null);
 
     public static readonly BinaryOp Pow = new("pow", static (a, b, z) =>
@@ -173,6 +180,8 @@ public sealed class PowScalarOp(Scalar exponent) : Op
 {
     public Scalar Exponent { get; } = exponent;
     public override string Name => "pow";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::pow.Tensor_Scalar", x[0], ScalarValue(Exponent));
+    internal static object ScalarValue(Scalar s) => s.IsFloatingPoint ? s.ToDouble() : s.IsBool ? s.ToBool() : s.ToInt64();
     public override string FormatAttributes() => $"exponent={Exponent}";
     private DType ResultType(Tensor x) => TypePromotion.ResultType(x, Exponent);
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[0]._sizes, ResultType(x[0]))];

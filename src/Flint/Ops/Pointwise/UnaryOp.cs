@@ -19,6 +19,10 @@ public sealed class UnaryOp(string name, Action<Tensor, Tensor> kernel, Func<Bac
     UnaryResult result = UnaryResult.Floating, string attributes = "", string? backwardName = null) : Op
 {
     public override string Name { get; } = name;
+
+    /// <summary>How a call with attributes becomes a schema call (null: the default binding by name).</summary>
+    public Func<Tensor?[], Graphs.SchemaCall>? Binding { get; init; }
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Binding?.Invoke(x);
     public override bool Differentiable => derivative != null;
     public override string BackwardName => backwardName ?? base.BackwardName;
     public override string FormatAttributes() => attributes;

@@ -5,6 +5,9 @@ public sealed class MaxPoolOp(PoolSpec spec) : Op
 {
     public PoolSpec Spec { get; } = spec;
     public override string Name => Spec.Adaptive ? $"adaptive_max_pool{Spec.Spatial}d" : $"max_pool{Spec.Spatial}d_with_indices";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Spec.Adaptive
+        ? Graphs.OpRegistry.Call("aten::" + Name, x[0], Spec.OutputSize)
+        : Graphs.OpRegistry.Call("aten::" + Name, x[0], Spec.Kernel, Spec.Stride, Spec.Padding, Spec.Dilation, Spec.CeilMode);
     public override string BackwardName => Spec.Adaptive ? $"AdaptiveMaxPool{Spec.Spatial}DBackward0" : $"MaxPool{Spec.Spatial}DWithIndicesBackward0";
     public override string FormatAttributes() => Spec.Describe();
 
@@ -78,6 +81,7 @@ public sealed class AvgPoolOp(PoolSpec spec, bool countIncludePad = true, int di
 public sealed class PlaneScatterOp(int[] outputSizes, int spatial, string backwardName = "MaxPoolWithIndicesBackwardBackward0") : Op
 {
     public override string Name => "plane_scatter";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("flint::plane_scatter", x[0], x[1], outputSizes, spatial);
     public override string BackwardName => backwardName;
     public override TensorMeta[] Meta(Tensor[] x) => [new(outputSizes, x[0].DType)];
 

@@ -9,6 +9,7 @@ namespace Flint.Ops;
 public sealed class SoftmaxOp(int dim, bool log) : Op
 {
     public override string Name => log ? "_log_softmax" : "_softmax";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::" + Name, x[0], dim, false);
     public override string FormatAttributes() => $"dim={dim}, half_to_float=False";
 
     private void Check(Tensor x)
@@ -46,6 +47,7 @@ public sealed class SoftmaxOp(int dim, bool log) : Op
 public sealed class SoftmaxBackwardOp(int dim, bool log) : Op
 {
     public override string Name => log ? "_log_softmax_backward_data" : "_softmax_backward_data";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::" + Name, x[0], x[1], dim, Graphs.ScalarTypes.Code(x[0]!.DType));
     public override string FormatAttributes() => $"dim={dim}";
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[1])];
 

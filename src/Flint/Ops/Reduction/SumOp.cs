@@ -7,6 +7,7 @@ public sealed class SumOp(int[]? dims, bool keepdim, DType? dtype) : Op
     public int[]? Dims { get; } = dims;
     public bool KeepDim { get; } = keepdim;
     public override string Name => "sum";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => ReductionBinding.Bind("aten::sum", x[0], Dims, KeepDim, dtype);
     public override string BackwardName => Dims is null ? "SumBackward0" : "SumBackward1";
     public override string FormatAttributes() => ReductionPlan.FormatDims(Dims, KeepDim);
 
@@ -51,6 +52,7 @@ public sealed class NansumOp(int[]? dims, bool keepdim, DType? dtype) : Op
 public sealed class MeanOp(int[]? dims, bool keepdim, DType? dtype) : Op
 {
     public override string Name => "mean";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => ReductionBinding.Bind("aten::mean", x[0], dims, keepdim, dtype);
     public override string BackwardName => dims is null ? "MeanBackward0" : "MeanBackward1";
     public override string FormatAttributes() => ReductionPlan.FormatDims(dims, keepdim);
 

@@ -5,6 +5,7 @@ public sealed class CatOp(int dim) : Op
 {
     public int DimArg { get; } = dim;
     public override string Name => "cat";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::cat", Array.ConvertAll(x, t => t!), dim);
     public override string FormatAttributes() => $"dim={DimArg}";
 
     /// <summary>PyTorch's legacy rule: a 1-D tensor of size 0 takes no part in the shape checks.</summary>

@@ -7,6 +7,7 @@ public sealed class ViewOp(int[] sizes, string name = "view") : Op
     public override string Name { get; } = name;
     public override bool IsView => true;
     public override string FormatAttributes() => $"size={ShapeUtil.Format(Sizes)}";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::" + Name, x[0], Sizes);
     public override TensorMeta[] Meta(Tensor[] x) => [new(Sizes, x[0].DType)];
     public override Tensor[] Forward(Tensor[] x) => [x[0].ViewRaw(Sizes)];
     public override Tensor?[] Backward(BackwardContext ctx) => [ctx.Grad().Reshape(ShapeUtil.ToLong(ctx.InputSizes(0)))];
@@ -17,6 +18,7 @@ public sealed class ExpandOp(int[] sizes) : Op
 {
     public int[] Sizes { get; } = sizes;
     public override string Name => "expand";
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::expand", x[0], Sizes, false);
     public override bool IsView => true;
     public override string FormatAttributes() => $"size={ShapeUtil.Format(Sizes)}";
     public override TensorMeta[] Meta(Tensor[] x) => [new(Sizes, x[0].DType)];
@@ -29,6 +31,13 @@ public sealed class PermuteOp(int[] dims, string name = "permute", string? attrs
 {
     public int[] Dims { get; } = dims;
     public override string Name { get; } = name;
+    public override Graphs.SchemaCall? Bind(Tensor?[] x)
+    {
+        if (Name != "transpose") return Graphs.OpRegistry.Call("aten::permute", x[0], Dims);
+        int a = 0, b = 0, k = 0; // the two swapped dims (0, 0 for a transpose of a dim with itself)
+        for (int i = 0; i < Dims.Length; i++) if (Dims[i] != i) { if (k++ == 0) a = i; else b = i; }
+        return Graphs.OpRegistry.Call("aten::transpose.int", x[0], a, b);
+    }
     public override bool IsView => true;
     public override string FormatAttributes() => attrs ?? $"dims=[{string.Join(", ", Dims)}]";
 
