@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}; shift || true
 WS=("$@"); [ ${#WS[@]} -eq 0 ] && WS=(W2 W3 W4 W5 W6 W7 W8)
-PEER=../shared/peers/pytorch
+PEER=${PEER:-../shared/peers/pytorch}  # a worktree elsewhere sets PEER=/work/shared/peers/pytorch
 FLINT=bench/Flint.Bench/bin/Release/net10.0/Flint.Bench.dll
 OMP_BLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-openmp
 tuned() { env -u OPENBLAS_CORETYPE LD_LIBRARY_PATH="$OMP_BLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Flint.Kernels.Cpu;
 
@@ -31,46 +30,47 @@ public readonly struct GeluBackwardOp<T>(bool tanh) : IBinary<T> where T : unman
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<T> Invoke(Vector256<T> g, Vector256<T> x)
+    public TV Invoke<TV>(TV g, TV x) where TV : struct, IVec<TV, T>
     {
-        if (!tanh) return g * ErfForm(x.AsSingle()).As<float, T>();
+        if (!tanh) return g * TV.ApplyAsFloat<GeluErfDerivative>(x);
         // ½(1 + t) = s and 1 − t² = 4s(1 − s) with s = sigmoid(2u): d = s·(1 + (1 − s)·x·(2β + 6βκx²)), where
         // 1 − s = e·s (e = e^{−2u}) keeps its relative precision when s → 1 (x·du grows like x³ and amplifies it).
         // 2u is clamped to ±80 (NaN passes), where sigmoid is saturated anyway, so that e·s never meets inf·0.
         var x2 = x * x;
-        var u2 = Vector256.Create(T.CreateTruncating(2 * Beta)) * (x + Vector256.Create(T.CreateTruncating(Kappa)) * x2 * x);
-        u2 = Vector256.MinNative(Vector256.Create(T.CreateTruncating(80)), Vector256.MaxNative(Vector256.Create(T.CreateTruncating(-80)), u2));
-        var (s, oneMinusS) = SigmoidPair(u2);
-        var du = Vector256.Create(T.CreateTruncating(2 * Beta)) + Vector256.Create(T.CreateTruncating(6 * Beta * Kappa)) * x2;
-        var d = s * (Vector256<T>.One + oneMinusS * x * du);
+        var u2 = TV.Create(T.CreateTruncating(2 * Beta)) * (x + TV.Create(T.CreateTruncating(Kappa)) * x2 * x);
+        u2 = TV.MinNative(TV.Create(T.CreateTruncating(80)), TV.MaxNative(TV.Create(T.CreateTruncating(-80)), u2));
+        var (s, oneMinusS) = SigmoidPair<TV>(u2);
+        var du = TV.Create(T.CreateTruncating(2 * Beta)) + TV.Create(T.CreateTruncating(6 * Beta * Kappa)) * x2;
+        var d = s * (TV.One + oneMinusS * x * du);
         // the saturated sigmoid may leave a tiny s at −∞ where PyTorch's formula gives ∞·0 = NaN
-        d = Vector256.ConditionalSelect(Vector256.Equals(Vector256.Abs(x), Vector256.Create(T.PositiveInfinity)), Vector256.Create(T.NaN), d);
-        return g * d;
+        return g * NaNAtInfinity(x, d);
     }
+
+    /// <summary>d, or NaN where |x| is infinite (PyTorch's ∞·0 in the derivatives of gelu and silu).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV NaNAtInfinity<TV>(TV x, TV d) where TV : struct, IVec<TV, T>
+        => TV.ConditionalSelect(TV.Equals(TV.Abs(x), TV.Create(T.PositiveInfinity)), TV.Create(T.NaN), d);
 
     /// <summary>sigmoid(v) and 1 − sigmoid(v) = e^{−v}·sigmoid(v), for |v| ≤ 80 or NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (Vector256<T> S, Vector256<T> OneMinusS) SigmoidPair(Vector256<T> v)
+    internal static (TV S, TV OneMinusS) SigmoidPair<TV>(TV v) where TV : struct, IVec<TV, T>
     {
-        if (typeof(T) == typeof(float))
-        {
-            var ef = VMath.ExpFast(-v.AsSingle());
-            var sf = Vector256<float>.One / (Vector256<float>.One + ef);
-            return (sf.As<float, T>(), (ef * sf).As<float, T>());
-        }
-        var e = VMath.Exp(-v);
-        var s = Vector256<T>.One / (Vector256<T>.One + e);
+        var e = typeof(T) == typeof(float) ? TV.ApplyAsFloat<ExpFastFunction>(-v) : TV.Exp(-v);
+        var s = TV.One / (TV.One + e);
         return (s, e * s);
     }
 
-    /// <summary>Φ(x) + x·φ(x) with Φ from the forward's rational tail Φ(−|x|) and the density from e^{−x²/2}.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ErfForm(Vector256<float> x)
+    /// <summary>Φ(x) + x·φ(x) for float vectors, Φ from the forward's rational tail Φ(−|x|), the density from e^{−x²/2}.</summary>
+    private struct GeluErfDerivative : IFloatVectorFunction
     {
-        var h = VMath.NormalTail(Vector256.Abs(x));
-        var e = VMath.ExpF(x * x * Vector256.Create(-0.5f)); // e^{−x²/2}, exactly 0 far out (so ±inf give ∞·0 = NaN, as PyTorch)
-        var cdf = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), h, Vector256<float>.One - h);
-        return Vector256.FusedMultiplyAdd(x, e * Vector256.Create((float)InvSqrt2Pi), cdf);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Invoke<TV>(TV x) where TV : struct, IVec<TV, float>
+        {
+            var h = VMath.NormalTail(TV.Abs(x));
+            var e = VMath.ExpF(x * x * TV.Create(-0.5f)); // e^{−x²/2}, exactly 0 far out (so ±inf give ∞·0 = NaN, as PyTorch)
+            var cdf = TV.ConditionalSelect(TV.LessThan(x, TV.Zero), h, TV.One - h);
+            return TV.FusedMultiplyAdd(x, e * TV.Create((float)InvSqrt2Pi), cdf);
+        }
     }
 }
 
@@ -79,7 +79,7 @@ public struct SigmoidBackwardOp<T> : IBinary<T> where T : unmanaged, IFloatingPo
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T g, T y) => g * (T.One - y) * y;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> Invoke(Vector256<T> g, Vector256<T> y) => g * (Vector256<T>.One - y) * y;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public TV Invoke<TV>(TV g, TV y) where TV : struct, IVec<TV, T> => g * (TV.One - y) * y;
 }
 
 /// <summary>tanh_backward(grad, y) = grad·(1 − y²).</summary>
@@ -87,7 +87,7 @@ public struct TanhBackwardOp<T> : IBinary<T> where T : unmanaged, IFloatingPoint
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T g, T y) => g * (T.One - y * y);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> Invoke(Vector256<T> g, Vector256<T> y) => g * (Vector256<T>.One - y * y);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public TV Invoke<TV>(TV g, TV y) where TV : struct, IVec<TV, T> => g * (TV.One - y * y);
 }
 
 /// <summary>silu_backward(grad, x) = grad·s·(1 + x·(1 − s)), s = sigmoid(x); ±inf give NaN as in PyTorch.</summary>
@@ -101,14 +101,12 @@ public struct SiluBackwardOp<T> : IBinary<T> where T : unmanaged, IFloatingPoint
         return g * s * (T.One + x * (T.One - s));
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<T> Invoke(Vector256<T> g, Vector256<T> x)
+    public TV Invoke<TV>(TV g, TV x) where TV : struct, IVec<TV, T>
     {
         // 1 − s as e^{−x}·s (precise where s → 1); x clamped to ±80 for the exp (NaN passes), sigmoid saturated there
-        var xc = Vector256.MinNative(Vector256.Create(T.CreateTruncating(80)), Vector256.MaxNative(Vector256.Create(T.CreateTruncating(-80)), x));
-        var (s, oneMinusS) = GeluBackwardOp<T>.SigmoidPair(xc);
-        var d = s * (Vector256<T>.One + x * oneMinusS);
-        d = Vector256.ConditionalSelect(Vector256.Equals(Vector256.Abs(x), Vector256.Create(T.PositiveInfinity)), Vector256.Create(T.NaN), d);
-        return g * d;
+        var xc = TV.MinNative(TV.Create(T.CreateTruncating(80)), TV.MaxNative(TV.Create(T.CreateTruncating(-80)), x));
+        var (s, oneMinusS) = GeluBackwardOp<T>.SigmoidPair<TV>(xc);
+        return g * GeluBackwardOp<T>.NaNAtInfinity(x, s * (TV.One + x * oneMinusS));
     }
 }
 
@@ -118,8 +116,8 @@ public readonly struct ThresholdBackwardOp<T>(T threshold) : IBinary<T> where T 
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T g, T x) => x <= threshold ? T.Zero : g;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<T> Invoke(Vector256<T> g, Vector256<T> x)
-        => Vector256.AndNot(g, Vector256.LessThanOrEqual(x, Vector256.Create(threshold)));
+    public TV Invoke<TV>(TV g, TV x) where TV : struct, IVec<TV, T>
+        => TV.AndNot(g, TV.LessThanOrEqual(x, TV.Create(threshold)));
 }
 
 public enum ActBackward { Gelu, GeluTanh, Sigmoid, Tanh, Silu }

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Flint.Kernels.Cpu;
 
@@ -9,7 +8,7 @@ public struct AddOp<T> : IBinary<T> where T : unmanaged, INumber<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T a, T b) => a + b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T> => a + b;
 }
 
 /// <summary>a + alpha·b (PyTorch's add with alpha; sub is alpha = −1).</summary>
@@ -18,21 +17,21 @@ public struct AddScaledOp<T>(T alpha) : IBinary<T> where T : unmanaged, INumber<
     private readonly T _alpha = alpha;
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T a, T b) => a + _alpha * b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a + Vector256.Create(_alpha) * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T> => a + TV.Create(_alpha) * b;
 }
 
 public struct SubOp<T> : IBinary<T> where T : unmanaged, INumber<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T a, T b) => a - b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T> => a - b;
 }
 
 public struct MulOp<T> : IBinary<T> where T : unmanaged, INumber<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T a, T b) => a * b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T> => a * b;
 }
 
 /// <summary>True division (float and double only: integer inputs are promoted before).</summary>
@@ -40,7 +39,7 @@ public struct DivOp<T> : IBinary<T> where T : unmanaged, IFloatingPointIeee754<T
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T a, T b) => a / b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T> => a / b;
 }
 
 /// <summary>maximum/minimum propagate NaN; fmax/fmin prefer the number (IEEE maxNum).</summary>
@@ -56,8 +55,8 @@ public struct MaxMinOp<T>(bool max, bool number) : IBinary<T> where T : unmanage
         return max ? (a > b ? a : b) : (a < b ? a : b);
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b)
-        => number ? (max ? Vector256.MaxNumber(a, b) : Vector256.MinNumber(a, b)) : (max ? Vector256.Max(a, b) : Vector256.Min(a, b));
+    public TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T>
+        => number ? (max ? TV.MaxNumber(a, b) : TV.MinNumber(a, b)) : (max ? TV.Max(a, b) : TV.Min(a, b));
 }
 
 /// <summary>The integer-or-float binary functions that have no vector form here; C++'s semantics per element type.</summary>
@@ -66,7 +65,7 @@ public enum ScalarBinaryFn { DivTrunc, DivFloor, Remainder, Fmod, Pow }
 public readonly struct ScalarBinaryOp<T>(ScalarBinaryFn fn) : IBinary<T> where T : unmanaged, INumber<T>
 {
     public bool Vectorized => false;
-    public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a;
+    public TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T> => a;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Invoke(T a, T b)
@@ -204,7 +203,7 @@ public struct BitwiseOp<T>(BitwiseFn fn) : IBinary<T> where T : unmanaged, IBina
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Invoke(T a, T b) => fn == BitwiseFn.And ? a & b : fn == BitwiseFn.Or ? a | b : a ^ b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => fn == BitwiseFn.And ? a & b : fn == BitwiseFn.Or ? a | b : a ^ b;
+    public TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T> => fn == BitwiseFn.And ? a & b : fn == BitwiseFn.Or ? a | b : a ^ b;
 }
 
 public struct BitwiseKernel(BitwiseFn fn) : IIntegerBinaryKernel

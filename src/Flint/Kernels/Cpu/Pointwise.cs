@@ -4,15 +4,16 @@ using System.Runtime.Intrinsics;
 namespace Flint.Kernels.Cpu;
 
 /// <summary>
-/// An elementwise function of one value: a scalar form, and a Vector256 form where <see cref="Vectorized"/> is true.
-/// One small struct per op (the System.Numerics.Tensors pattern); the generic drivers below are specialized per
-/// struct by the JIT, so the calls inline.
+/// An elementwise function of one value: a scalar form, and a vector form (for either width, see
+/// <see cref="IVec{TSelf,T}"/>) where <see cref="Vectorized"/> is true. One small struct per op (the
+/// System.Numerics.Tensors pattern); the generic drivers below are specialized per struct and width by the JIT, so
+/// the calls inline.
 /// </summary>
 public interface IUnary<T> where T : unmanaged
 {
     bool Vectorized { get; }
     T Invoke(T x);
-    Vector256<T> Invoke(Vector256<T> x);
+    TV Invoke<TV>(TV x) where TV : struct, IVec<TV, T>;
 }
 
 /// <summary>
@@ -25,7 +26,7 @@ public interface IBinary<T> where T : unmanaged
 {
     bool Vectorized { get; }
     T Invoke(T a, T b);
-    Vector256<T> Invoke(Vector256<T> a, Vector256<T> b);
+    TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T>;
 }
 
 /// <summary>A predicate of two values (comparisons): writes bools.</summary>
@@ -70,42 +71,71 @@ public static unsafe class Pointwise
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end)
         {
-            int i = start, w = Vector256<T>.Count;
-            if (Op.Vectorized && Vector256.IsHardwareAccelerated)
+            if (Op.Vectorized && Vector256.IsHardwareAccelerated && end - start >= Vector256<T>.Count)
             {
-                // large outputs: streaming stores skip reading the destination lines into cache first
-                bool stream = end - start >= NonTemporalMinElements;
-                if (stream) for (; i < end && ((nuint)(Y + i) & 31) != 0; i++) Y[i] = Op.Invoke(X[i]);
-                // Every call site of Op.Invoke is inlined separately, so both store kinds share each loop (with more
-                // loops the JIT's inline budget ran out for gelu and left calls in the hot loop).
-                if (Op is IOneVectorPerStep)
-                {
-                    // long bodies (gelu, erf): with two copies per step the JIT shares (CSEs) their broadcast
-                    // constants across the step and spills them; iterations are independent, so the core still
-                    // overlaps consecutive steps
-                    for (; i <= end - w; i += w)
-                    {
-                        var v = Op.Invoke(Vector256.Load(X + i));
-                        if (stream) v.StoreAlignedNonTemporal(Y + i);
-                        else v.Store(Y + i);
-                    }
-                }
-                else
-                {
-                    // two independent vectors per step: shorter chains (exp, sigmoid) overlap better
-                    for (; i <= end - 2 * w; i += 2 * w)
-                    {
-                        var y0 = Op.Invoke(Vector256.Load(X + i));
-                        var y1 = Op.Invoke(Vector256.Load(X + i + w));
-                        if (stream) { y0.StoreAlignedNonTemporal(Y + i); y1.StoreAlignedNonTemporal(Y + i + w); }
-                        else { y0.Store(Y + i); y1.Store(Y + i + w); }
-                    }
-                    for (; i <= end - w; i += w) Op.Invoke(Vector256.Load(X + i)).Store(Y + i);
-                }
-                if (stream) StoreFence();
+                // A range shorter than one Vector512 takes Vector256: the same values as the wider path, lane for lane.
+                if (VectorWidth.Use512 && end - start >= Vector512<T>.Count) Vectors<Vec512<T>>(start, end);
+                else Vectors<Vec256<T>>(start, end);
+                return;
             }
-            for (; i < end; i++) Y[i] = Op.Invoke(X[i]);
+            for (int i = start; i < end; i++) Y[i] = Op.Invoke(X[i]);
         }
+
+        /// <summary>
+        /// [start, end), at least one vector long, in whole vectors of width TV (one method per width: each gets its own
+        /// inline budget). The ragged ends are vectors too, overlapping the body: so every element gets the vector
+        /// result, whatever its position. They are loaded before anything is stored, since an in-place op (X == Y)
+        /// overwrites its input, and stored last.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private void Vectors<TV>(int start, int end) where TV : struct, IVec<TV, T>
+        {
+            int w = TV.Count;
+            T* x = X, y = Y; // locals: the fields would be reloaded through `this` on every step
+            var op = Op;
+            TV head = TV.Load(x + start), tail = TV.Load(x + end - w);
+            // large outputs: streaming stores, aligned, skip reading the destination lines into cache first
+            bool stream = end - start >= NonTemporalMinElements;
+            int i = stream ? AlignedStart(y, start, w) : start;
+            // Every call site of op.Invoke is inlined separately, so both store kinds share each loop (with more
+            // loops the JIT's inline budget ran out for gelu and left calls in the hot loop).
+            if (Op is IOneVectorPerStep)
+            {
+                // long bodies (gelu, erf): with two copies per step the JIT shares (CSEs) their broadcast
+                // constants across the step and spills them; iterations are independent, so the core still
+                // overlaps consecutive steps
+                for (; i <= end - w; i += w)
+                {
+                    var v = op.Invoke(TV.Load(x + i));
+                    if (stream) v.StoreAlignedNonTemporal(y + i);
+                    else v.Store(y + i);
+                }
+            }
+            else
+            {
+                // two independent vectors per step: shorter chains (exp, sigmoid) overlap better
+                for (; i <= end - 2 * w; i += 2 * w)
+                {
+                    var y0 = op.Invoke(TV.Load(x + i));
+                    var y1 = op.Invoke(TV.Load(x + i + w));
+                    if (stream) { y0.StoreAlignedNonTemporal(y + i); y1.StoreAlignedNonTemporal(y + i + w); }
+                    else { y0.Store(y + i); y1.Store(y + i + w); }
+                }
+                for (; i <= end - w; i += w) op.Invoke(TV.Load(x + i)).Store(y + i);
+            }
+            if (stream) StoreFence(); // the streamed stores land before the overlapping ones below
+            if (i < end) op.Invoke(tail).Store(y + end - w);
+            if (stream) op.Invoke(head).Store(y + start);
+        }
+    }
+
+    /// <summary>The first index from <paramref name="start"/> where p is aligned to a vector of w elements (at most w − 1 on).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AlignedStart<T>(T* p, int start, int w) where T : unmanaged
+    {
+        nuint bytes = (nuint)(w * sizeof(T));
+        nuint misalign = (nuint)(p + start) & (bytes - 1);
+        return misalign == 0 ? start : start + (int)((bytes - misalign) / (nuint)sizeof(T));
     }
 
     /// <summary>z = op(a, b) where a and b are either of z's length or a single broadcast element.</summary>
@@ -129,49 +159,68 @@ public static unsafe class Pointwise
         }
     }
 
-    /// <summary>
-    /// z[i] = op(a[i], b[i]) over [start, end), each operand either an array or one repeated value. One loop (one
-    /// inlined copy of Op) serves both store kinds: large outputs use streaming stores, which skip reading the
-    /// destination lines into cache first.
-    /// </summary>
+    /// <summary>z[i] = op(a[i], b[i]) over [start, end), each operand either an array or one repeated value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Loop<T, TOp, TA, TB>(TA a, TB b, T* z, TOp op, int start, int end)
         where T : unmanaged where TOp : struct, IBinary<T> where TA : struct, IOperand<T> where TB : struct, IOperand<T>
     {
-        int i = start, w = Vector256<T>.Count;
-        if (op.Vectorized && Vector256.IsHardwareAccelerated)
+        if (op.Vectorized && Vector256.IsHardwareAccelerated && end - start >= Vector256<T>.Count)
         {
-            bool stream = end - start >= NonTemporalMinElements;
-            if (stream) for (; i < end && ((nuint)(z + i) & 31) != 0; i++) z[i] = op.Invoke(a.At(i), b.At(i));
-            for (; i <= end - w; i += w)
-            {
-                var v = op.Invoke(a.VectorAt(i), b.VectorAt(i));
-                if (stream) v.StoreAlignedNonTemporal(z + i);
-                else v.Store(z + i);
-            }
-            if (stream) StoreFence();
+            // as in the unary driver: a range shorter than one Vector512 takes Vector256
+            if (VectorWidth.Use512 && end - start >= Vector512<T>.Count) Vectors<Vec512<T>, T, TOp, TA, TB>(a, b, z, op, start, end);
+            else Vectors<Vec256<T>, T, TOp, TA, TB>(a, b, z, op, start, end);
+            return;
         }
-        for (; i < end; i++) z[i] = op.Invoke(a.At(i), b.At(i));
+        for (int i = start; i < end; i++) z[i] = op.Invoke(a.At(i), b.At(i));
     }
 
-    /// <summary>One input of a binary kernel, read by element or by vector.</summary>
+    /// <summary>
+    /// [start, end), at least one vector long, in whole vectors of width TV, the ragged ends as overlapping vectors
+    /// loaded first (see the unary driver). One loop (one inlined copy of Op) serves both store kinds: large outputs
+    /// use streaming stores, which skip reading the destination lines into cache first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Vectors<TV, T, TOp, TA, TB>(TA a, TB b, T* z, TOp op, int start, int end) where TV : struct, IVec<TV, T>
+        where T : unmanaged where TOp : struct, IBinary<T> where TA : struct, IOperand<T> where TB : struct, IOperand<T>
+    {
+        int w = TV.Count;
+        // a repeated operand is broadcast once, outside the loop
+        TV va = a.IsRepeated ? TV.Create(a.At(0)) : default, vb = b.IsRepeated ? TV.Create(b.At(0)) : default;
+        TV headA = a.IsRepeated ? va : TV.Load(a.Pointer + start), headB = b.IsRepeated ? vb : TV.Load(b.Pointer + start);
+        TV tailA = a.IsRepeated ? va : TV.Load(a.Pointer + end - w), tailB = b.IsRepeated ? vb : TV.Load(b.Pointer + end - w);
+        bool stream = end - start >= NonTemporalMinElements;
+        int i = stream ? AlignedStart(z, start, w) : start;
+        for (; i <= end - w; i += w)
+        {
+            var v = op.Invoke(a.IsRepeated ? va : TV.Load(a.Pointer + i), b.IsRepeated ? vb : TV.Load(b.Pointer + i));
+            if (stream) v.StoreAlignedNonTemporal(z + i);
+            else v.Store(z + i);
+        }
+        if (stream) StoreFence(); // the streamed stores land before the overlapping ones below
+        if (i < end) op.Invoke(tailA, tailB).Store(z + end - w);
+        if (stream) op.Invoke(headA, headB).Store(z + start);
+    }
+
+    /// <summary>One input of a binary kernel: an array, or one value repeated.</summary>
     private interface IOperand<T> where T : unmanaged
     {
+        bool IsRepeated { get; }
+        T* Pointer { get; }
         T At(int i);
-        Vector256<T> VectorAt(int i);
     }
 
     private readonly struct Elements<T>(T* p) : IOperand<T> where T : unmanaged
     {
+        public bool IsRepeated => false;
+        public T* Pointer => p;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public T At(int i) => p[i];
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> VectorAt(int i) => Vector256.Load(p + i);
     }
 
     private readonly struct Repeated<T>(T v) : IOperand<T> where T : unmanaged
     {
-        private readonly Vector256<T> _v = Vector256.Create(v);
+        public bool IsRepeated => true;
+        public T* Pointer => null;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public T At(int i) => v;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> VectorAt(int i) => _v;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Flint.Kernels.Cpu;
 
@@ -41,14 +40,14 @@ public readonly struct PowSpecialOp<T>(PowKind kind) : IUnary<T> where T : unman
         _ => T.One / (x * x),
     };
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<T> Invoke(Vector256<T> x) => kind switch
+    public TV Invoke<TV>(TV x) where TV : struct, IVec<TV, T> => kind switch
     {
-        PowKind.Sqrt => Vector256.Sqrt(x),
-        PowKind.Rsqrt => Vector256<T>.One / Vector256.Sqrt(x),
-        PowKind.Reciprocal => Vector256<T>.One / x,
+        PowKind.Sqrt => TV.Sqrt(x),
+        PowKind.Rsqrt => TV.One / TV.Sqrt(x),
+        PowKind.Reciprocal => TV.One / x,
         PowKind.Square => x * x,
         PowKind.Cube => x * x * x,
-        _ => Vector256<T>.One / (x * x),
+        _ => TV.One / (x * x),
     };
 }
 
@@ -57,5 +56,5 @@ public readonly struct PowGeneralOp<T>(T exponent) : IUnary<T> where T : unmanag
 {
     public bool Vectorized => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T x) => T.Pow(x, exponent);
-    public Vector256<T> Invoke(Vector256<T> x) => x;
+    public TV Invoke<TV>(TV x) where TV : struct, IVec<TV, T> => x;
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Flint.Kernels.Cpu;
@@ -8,72 +7,100 @@ namespace Flint.Kernels.Cpu;
 /// The float32 softmax inner loops with VMath's Cephes-style vector exp (range reduction by ln 2, degree-6 polynomial,
 /// about 1 ulp) fused with the shift and the sum: one pass computes exp(x − max) and Σ at once. The arguments are
 /// always ≤ 0 here (x − max), so only underflow needs care: below −87.3 the result is 0 (the true value is a
-/// denormal under 1.2e−38, invisible next to a sum ≥ 1). NaN passes through.
+/// denormal under 1.2e−38, invisible next to a sum ≥ 1). NaN passes through. Each loop runs at the vector width the
+/// machine has (<see cref="VectorWidth"/>), with a scalar tail.
 /// </summary>
-internal static class SoftmaxExp
+internal static unsafe class SoftmaxExp
 {
     /// <summary>
     /// The largest element of a row, as the softmax's shift. NaN may be skipped here (the native max keeps its second
     /// operand): a NaN element still makes its exp, the sum and so the whole row NaN, as in PyTorch.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float RowMax(ReadOnlySpan<float> x)
     {
-        int n = x.Length, i = 0;
-        float max = float.NegativeInfinity;
-        ref float px = ref MemoryMarshal.GetReference(x);
-        if (n >= 8)
+        fixed (float* px = x)
         {
-            var m0 = Vector256.LoadUnsafe(ref px);
-            var m1 = m0;
-            for (i = 8; i <= n - 16; i += 16)
-            {
-                m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref px, (nuint)i));
-                m1 = Vector256.MaxNative(m1, Vector256.LoadUnsafe(ref px, (nuint)(i + 8)));
-            }
-            for (; i <= n - 8; i += 8) m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref px, (nuint)i));
-            m0 = Vector256.MaxNative(m0, m1);
-            for (int j = 0; j < 8; j++) max = MathF.Max(max, m0.GetElement(j));
+            if (VectorWidth.Use512) return RowMax<Vec512<float>>(px, x.Length);
+            return RowMax<Vec256<float>>(px, x.Length, Vector256.IsHardwareAccelerated);
         }
-        for (; i < n; i++) max = MathF.Max(max, x[i]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static float RowMax<TV>(float* px, int n, bool vectors = true) where TV : struct, IVec<TV, float>
+    {
+        int i = 0, w = TV.Count;
+        float max = float.NegativeInfinity;
+        if (vectors && n >= w)
+        {
+            var m0 = TV.Load(px);
+            var m1 = m0;
+            for (i = w; i <= n - 2 * w; i += 2 * w)
+            {
+                m0 = TV.MaxNative(m0, TV.Load(px + i));
+                m1 = TV.MaxNative(m1, TV.Load(px + i + w));
+            }
+            for (; i <= n - w; i += w) m0 = TV.MaxNative(m0, TV.Load(px + i));
+            m0 = TV.MaxNative(m0, m1);
+            for (int j = 0; j < w; j++) max = MathF.Max(max, m0.GetElement(j));
+        }
+        for (; i < n; i++) max = MathF.Max(max, px[i]);
         return max;
     }
 
     /// <summary>y = exp(x − shift) elementwise; returns Σ y.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float ExpShiftSum(ReadOnlySpan<float> x, float shift, Span<float> y)
     {
-        int n = x.Length, i = 0;
-        ref float px = ref MemoryMarshal.GetReference(x);
-        ref float py = ref MemoryMarshal.GetReference(y);
-        var vs = Vector256.Create(shift);
-        Vector256<float> acc = default;
-        for (; i <= n - 8; i += 8)
+        fixed (float* px = x) fixed (float* py = y)
         {
-            var e = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref px, (nuint)i) - vs);
-            e.StoreUnsafe(ref py, (nuint)i);
-            acc += e;
+            if (VectorWidth.Use512) return ExpShiftSum<Vec512<float>>(px, shift, py, x.Length);
+            return ExpShiftSum<Vec256<float>>(px, shift, py, x.Length, Vector256.IsHardwareAccelerated);
         }
-        float sum = Vector256.Sum(acc);
-        for (; i < n; i++) { float e = MathF.Exp(x[i] - shift); y[i] = e; sum += e; }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static float ExpShiftSum<TV>(float* px, float shift, float* py, int n, bool vectors = true) where TV : struct, IVec<TV, float>
+    {
+        int i = 0, w = TV.Count;
+        float sum = 0;
+        if (vectors)
+        {
+            var vs = TV.Create(shift);
+            var acc = TV.Zero;
+            for (; i <= n - w; i += w)
+            {
+                var e = VMath.ExpNonPositive(TV.Load(px + i) - vs);
+                e.Store(py + i);
+                acc += e;
+            }
+            sum = TV.Sum(acc);
+        }
+        for (; i < n; i++) { float e = MathF.Exp(px[i] - shift); py[i] = e; sum += e; }
         return sum;
     }
 
     /// <summary>y = exp(x − shift) elementwise with a per-element shift (the strided softmax); sum += y.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ExpShiftAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> shift, Span<float> y, Span<float> sum)
     {
-        int n = x.Length, i = 0;
-        ref float px = ref MemoryMarshal.GetReference(x);
-        ref float ps = ref MemoryMarshal.GetReference(shift);
-        ref float py = ref MemoryMarshal.GetReference(y);
-        ref float pa = ref MemoryMarshal.GetReference(sum);
-        for (; i <= n - 8; i += 8)
+        fixed (float* px = x) fixed (float* ps = shift) fixed (float* py = y) fixed (float* pa = sum)
         {
-            var e = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref px, (nuint)i) - Vector256.LoadUnsafe(ref ps, (nuint)i));
-            e.StoreUnsafe(ref py, (nuint)i);
-            (Vector256.LoadUnsafe(ref pa, (nuint)i) + e).StoreUnsafe(ref pa, (nuint)i);
+            if (VectorWidth.Use512) ExpShiftAccumulate<Vec512<float>>(px, ps, py, pa, x.Length);
+            else ExpShiftAccumulate<Vec256<float>>(px, ps, py, pa, x.Length, Vector256.IsHardwareAccelerated);
         }
-        for (; i < n; i++) { float e = MathF.Exp(x[i] - shift[i]); y[i] = e; sum[i] += e; }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void ExpShiftAccumulate<TV>(float* px, float* ps, float* py, float* pa, int n, bool vectors = true) where TV : struct, IVec<TV, float>
+    {
+        int i = 0, w = TV.Count;
+        if (vectors)
+        {
+            for (; i <= n - w; i += w)
+            {
+                var e = VMath.ExpNonPositive(TV.Load(px + i) - TV.Load(ps + i));
+                e.Store(py + i);
+                (TV.Load(pa + i) + e).Store(pa + i);
+            }
+        }
+        for (; i < n; i++) { float e = MathF.Exp(px[i] - ps[i]); py[i] = e; pa[i] += e; }
     }
 }
