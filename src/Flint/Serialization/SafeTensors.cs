@@ -140,6 +140,8 @@ public static class SafeTensors
         dataStart = start + 8 + (long)n;
         long bufferLen = fileLen - 8 - (long)n;
         if (header.Length == 0 || header[0] != (byte)'{') throw new InvalidDataException($"safetensors: the header does not start with '{{' (InvalidHeaderStart) in {what}");
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+            throw new InvalidDataException($"safetensors: the header is not valid UTF-8 (InvalidHeader) in {what}");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header); }
         catch (JsonException e) { throw new InvalidDataException($"safetensors: the header is not valid JSON (InvalidHeaderDeserialization) in {what}: {e.Message}", e); }
@@ -199,8 +201,10 @@ public static class SafeTensors
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long x) || x < 0 || x > int.MaxValue)
                 throw new InvalidDataException($"safetensors: {Where()} has an invalid shape entry {d}");
             shape[i++] = (int)x;
+            // checked in double: the product of several large dims must not wrap around before the test
+            if ((double)numel * x * dtype.ElementSize() > int.MaxValue)
+                throw new InvalidDataException($"safetensors: {Where()} is too large (shape {sh}; Flint reads at most 2 GiB per tensor)");
             numel *= x;
-            if (numel * dtype.ElementSize() > int.MaxValue) throw new InvalidDataException($"safetensors: {Where()} is too large ({numel}+ elements; Flint reads at most 2 GiB per tensor)");
         }
         if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
             throw new InvalidDataException($"safetensors: {Where()} has no [begin, end] data_offsets");

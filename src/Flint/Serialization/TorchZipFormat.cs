@@ -58,6 +58,7 @@ internal static class TorchZipFormat
             long nbytes = pid.Numel * pid.DType.ElementSize();
             if (entry.Size != nbytes)
                 throw new InvalidDataException($"{what} is corrupt: record '{record}' has {entry.Size} bytes, but storage {pid.Key} needs {pid.Numel} elements of {pid.DType.Name()} ({nbytes} bytes)");
+            zip.CheckFits(entry);
             s = Storage.Allocate(pid.DType, (int)pid.Numel);
             zip.Read(entry, s.RawBytes());
             if (bigEndian) StorageTypes.SwapBytes(s.RawBytes(), pid.DType.ElementSize());

@@ -98,7 +98,7 @@ internal sealed class Unpickler
                         Push(DecodeLong(_r.ReadBytes(n)));
                         break;
                     }
-                case (byte)'F': Push(double.Parse(_r.ReadLine(), NumberStyles.Float, CultureInfo.InvariantCulture)); break;
+                case (byte)'F': Push(ParseFloatLine(_r.ReadLine())); break;
                 case (byte)'G': Push(_r.ReadDoubleBigEndian()); break;
 
                 // ---- strings and bytes ----
@@ -138,10 +138,10 @@ internal sealed class Unpickler
                 case 0x91: Push(new HashSet<object?>(PopMark())); break;                   // FROZENSET
 
                 // ---- memo ----
-                case (byte)'g': Push(MemoGet(ParseMemoIndex(_r.ReadLine()))); break;
+                case (byte)'g': Push(MemoGet(ParseMemoIndex(_r.ReadLine(), "GET"))); break;
                 case (byte)'h': Push(MemoGet(_r.ReadByte())); break;
                 case (byte)'j': Push(MemoGet(_r.ReadUInt32())); break;
-                case (byte)'p': _memo[ParseMemoIndex(_r.ReadLine())] = Top(); break;
+                case (byte)'p': _memo[ParseMemoIndex(_r.ReadLine(), "PUT")] = Top(); break;
                 case (byte)'q': _memo[_r.ReadByte()] = Top(); break;
                 case (byte)'r': _memo[_r.ReadUInt32()] = Top(); break;
                 case 0x94: _memo[_memo.Count] = Top(); break;                              // MEMOIZE
@@ -214,21 +214,39 @@ internal sealed class Unpickler
 
     private object? MemoGet(long i) => _memo.TryGetValue(i, out var v) ? v : throw Corrupt($"memo key {i} was never stored");
 
-    private static long ParseMemoIndex(string s) => long.Parse(s, CultureInfo.InvariantCulture);
+    // The text (protocol 0) opcodes carry decimal lines; a malformed one is a corrupt file, named with its opcode.
+    private InvalidDataException BadNumber(string opcode, string line)
+        => Corrupt($"the {opcode} opcode's argument '{(line.Length > 40 ? line[..40] + "…" : line)}' is not a valid number");
 
-    private static object ParseIntLine(string s) => s switch
+    private long ParseMemoIndex(string s, string opcode)
+        => long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) ? i : throw BadNumber(opcode, s);
+
+    private object ParseIntLine(string s) => s switch
     {
         "00" => false,
         "01" => true,
-        _ => DecodeLongText(s),
+        _ => DecodeLongText(s, "INT"),
     };
 
-    private static object ParseLongLine(string s) => DecodeLongText(s.EndsWith('L') ? s[..^1] : s);
+    private object ParseLongLine(string s) => DecodeLongText(s.EndsWith('L') ? s[..^1] : s, "LONG");
 
-    private static object DecodeLongText(string s)
+    private object DecodeLongText(string s, string opcode)
     {
-        var b = BigInteger.Parse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        if (!BigInteger.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var b)) throw BadNumber(opcode, s);
         return b >= long.MinValue && b <= long.MaxValue ? (object)(long)b : b;
+    }
+
+    /// <summary>FLOAT's line as Python's float() reads it: a decimal, or inf / -inf / nan as repr writes them.</summary>
+    private double ParseFloatLine(string s)
+    {
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+        return s.Trim().ToLowerInvariant() switch
+        {
+            "inf" or "+inf" or "infinity" => double.PositiveInfinity,
+            "-inf" or "-infinity" => double.NegativeInfinity,
+            "nan" or "+nan" or "-nan" => double.NaN,
+            _ => throw BadNumber("FLOAT", s),
+        };
     }
 
     internal static object DecodeLong(byte[] bytes)

@@ -48,21 +48,27 @@ internal sealed class ZipReader
         long cdSize = BinaryPrimitives.ReadUInt32LittleEndian(e[12..]);
         long cdOffset = BinaryPrimitives.ReadUInt32LittleEndian(e[16..]);
         long eocdPos = len - tail + eocd;
-        if (count == 0xFFFF || cdSize == 0xFFFFFFFF || cdOffset == 0xFFFFFFFF)
+        bool needsZip64 = count == 0xFFFF || cdSize == 0xFFFFFFFF || cdOffset == 0xFFFFFFFF;
+        // zip64: a locator just before the end record points at the zip64 end record. When it is there, its fields
+        // are the archive's (miniz, PyTorch's reader, does the same), whether or not the classic ones overflowed.
+        Span<byte> loc = stackalloc byte[20];
+        if (eocdPos >= 20)
         {
-            // zip64: a locator sits just before the end record and points at the zip64 end record.
-            if (eocdPos < 20) throw Bad("zip64 end-of-central-directory locator is missing");
-            Span<byte> loc = stackalloc byte[20];
             ReadExactAt(eocdPos - 20, loc);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(loc) != 0x07064b50) throw Bad("zip64 end-of-central-directory locator is missing");
-            long z64 = BinaryPrimitives.ReadInt64LittleEndian(loc[8..]);
-            Span<byte> rec = stackalloc byte[56];
-            ReadExactAt(z64, rec);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(rec) != 0x06064b50) throw Bad("bad zip64 end-of-central-directory record");
-            count = BinaryPrimitives.ReadInt64LittleEndian(rec[32..]);
-            cdSize = BinaryPrimitives.ReadInt64LittleEndian(rec[40..]);
-            cdOffset = BinaryPrimitives.ReadInt64LittleEndian(rec[48..]);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(loc) == 0x07064b50)
+            {
+                long z64 = BinaryPrimitives.ReadInt64LittleEndian(loc[8..]);
+                if (z64 < 0 || z64 > eocdPos - 20 - 56) throw Bad($"the zip64 end-of-central-directory record's offset {z64} lies outside the file (truncated?)");
+                Span<byte> rec = stackalloc byte[56];
+                ReadExactAt(z64, rec);
+                if (BinaryPrimitives.ReadUInt32LittleEndian(rec) != 0x06064b50) throw Bad("bad zip64 end-of-central-directory record");
+                count = BinaryPrimitives.ReadInt64LittleEndian(rec[32..]);
+                cdSize = BinaryPrimitives.ReadInt64LittleEndian(rec[40..]);
+                cdOffset = BinaryPrimitives.ReadInt64LittleEndian(rec[48..]);
+                needsZip64 = false;
+            }
         }
+        if (needsZip64) throw Bad("zip64 end-of-central-directory locator is missing");
         if (cdOffset < 0 || cdSize < 0 || cdOffset + cdSize > eocdPos || cdSize > int.MaxValue)
             throw Bad($"the central directory (offset {cdOffset}, {cdSize} bytes) lies outside the file (truncated?)");
         var cd = new byte[cdSize];
@@ -108,10 +114,22 @@ internal sealed class ZipReader
     public bool Has(string name) => _byName.ContainsKey(name);
     public Entry? Find(string name) => _byName.TryGetValue(name, out var e) ? e : null;
 
+    /// <summary>
+    /// Throws unless the record's bytes can be in the file: stored records fit in it, deflated ones inflate at most
+    /// 1032:1 (deflate's limit). Call it before allocating the record's size, which a corrupt directory may inflate.
+    /// </summary>
+    public void CheckFits(Entry e)
+    {
+        long most = e.Method == 8 ? e.CompressedSize * 1032 + 1024 : e.CompressedSize;
+        if (e.CompressedSize < 0 || e.CompressedSize > _s.Length || e.Size < 0 || e.Size > most)
+            throw Bad($"record '{e.Name}' claims {e.Size} bytes, more than the {_s.Length}-byte file can hold (corrupt or truncated)");
+    }
+
     /// <summary>Reads a whole record into <paramref name="dst"/>, which must be exactly the record's size.</summary>
     public void Read(Entry e, Span<byte> dst)
     {
         if (dst.Length != e.Size) throw Bad($"record '{e.Name}' has {e.Size} bytes, expected {dst.Length}");
+        CheckFits(e);
         Span<byte> lh = stackalloc byte[30];
         ReadExactAt(e.LocalHeaderOffset, lh);
         if (BinaryPrimitives.ReadUInt32LittleEndian(lh) != 0x04034b50) throw Bad($"bad local header magic for record '{e.Name}'");
@@ -144,6 +162,7 @@ internal sealed class ZipReader
     public byte[] ReadAll(Entry e)
     {
         if (e.Size > Array.MaxLength) throw Bad($"record '{e.Name}' is too large ({e.Size} bytes)");
+        CheckFits(e);
         var b = new byte[e.Size];
         Read(e, b);
         return b;
