@@ -18,6 +18,25 @@ public static partial class Torch
     public static Tensor Conv3d(Tensor input, Tensor weight, Tensor? bias, int[]? stride, string padding, int[]? dilation = null, int groups = 1)
         => ConvolutionStringPadding(input, weight, bias, 3, stride, padding, dilation, groups);
 
+    /// <summary>conv1d with padding "same" or "valid" and no bias: Conv1d(x, w, padding: "same").</summary>
+    public static Tensor Conv1d(Tensor input, Tensor weight, string padding, int[]? stride = null, int[]? dilation = null, int groups = 1)
+        => ConvolutionStringPadding(input, weight, null, 1, stride, padding, dilation, groups);
+    /// <summary>conv1d with a bias and padding "same" or "valid": Conv1d(x, w, b, padding: "same").</summary>
+    public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias, string padding, int[]? stride = null, int[]? dilation = null, int groups = 1)
+        => ConvolutionStringPadding(input, weight, bias, 1, stride, padding, dilation, groups);
+    /// <summary>conv2d with padding "same" or "valid" and no bias: Conv2d(x, w, padding: "same").</summary>
+    public static Tensor Conv2d(Tensor input, Tensor weight, string padding, int[]? stride = null, int[]? dilation = null, int groups = 1)
+        => ConvolutionStringPadding(input, weight, null, 2, stride, padding, dilation, groups);
+    /// <summary>conv2d with a bias and padding "same" or "valid": Conv2d(x, w, b, padding: "same").</summary>
+    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, string padding, int[]? stride = null, int[]? dilation = null, int groups = 1)
+        => ConvolutionStringPadding(input, weight, bias, 2, stride, padding, dilation, groups);
+    /// <summary>conv3d with padding "same" or "valid" and no bias: Conv3d(x, w, padding: "same").</summary>
+    public static Tensor Conv3d(Tensor input, Tensor weight, string padding, int[]? stride = null, int[]? dilation = null, int groups = 1)
+        => ConvolutionStringPadding(input, weight, null, 3, stride, padding, dilation, groups);
+    /// <summary>conv3d with a bias and padding "same" or "valid": Conv3d(x, w, b, padding: "same").</summary>
+    public static Tensor Conv3d(Tensor input, Tensor weight, Tensor? bias, string padding, int[]? stride = null, int[]? dilation = null, int groups = 1)
+        => ConvolutionStringPadding(input, weight, bias, 3, stride, padding, dilation, groups);
+
     public static Tensor ConvTranspose1d(Tensor input, Tensor weight, Tensor? bias = null, int[]? stride = null, int[]? padding = null, int[]? outputPadding = null, int groups = 1, int[]? dilation = null)
         => Convolution(input, weight, bias, 1, stride, padding, dilation, true, outputPadding, groups);
     public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null, int[]? stride = null, int[]? padding = null, int[]? outputPadding = null, int groups = 1, int[]? dilation = null)

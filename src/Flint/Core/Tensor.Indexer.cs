@@ -22,6 +22,25 @@ public partial class Tensor
         }
     }
 
+    /// <summary>
+    /// x[[0, 2, 2]]: a list of indices along the first dim, as in PyTorch (rows 0, 2 and 2; a copy). Without this
+    /// overload C# would read the list as the params array, x[0, 2, 2].
+    /// </summary>
+    [System.Runtime.CompilerServices.IndexerName("Indexer")]
+    public Tensor this[int[] index]
+    {
+        get => this[(TensorIndex)index];
+        set => this[(TensorIndex)index] = value;
+    }
+
+    /// <summary>x[[0L, 2L]]: see the int[] indexer.</summary>
+    [System.Runtime.CompilerServices.IndexerName("Indexer")]
+    public Tensor this[long[] index]
+    {
+        get => this[(TensorIndex)index];
+        set => this[(TensorIndex)index] = value;
+    }
+
     /// <summary>x[indices] = value for a scalar value.</summary>
     public void IndexPut_(TensorIndex[] indices, Scalar value) => this[indices] = Torch.ScalarTensor(value, DType);
 

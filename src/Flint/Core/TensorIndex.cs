@@ -47,6 +47,9 @@ public readonly struct TensorIndex
         return new(Kind.Slice, 0, Bound(r.Start, true), Bound(r.End, false), 1);
     }
     public static implicit operator TensorIndex(Tensor t) => new(Kind.Tensor, tensor: t);
+    /// <summary>A list of indices (Python's x[[0, 2, 2]]): an int64 index tensor.</summary>
+    public static implicit operator TensorIndex(long[] list) => new(Kind.Tensor, tensor: Torch.Tensor((long[])list.Clone()));
+    public static implicit operator TensorIndex(int[] list) => new(Kind.Tensor, tensor: Torch.Tensor(Array.ConvertAll(list, v => (long)v)));
 
     /// <summary>How many dims of the indexed tensor this entry consumes.</summary>
     internal int Consumes => Type switch

@@ -113,3 +113,36 @@ public sealed class MaxUnpool1d(Size kernelSize, Size? stride = null, Size? padd
         => Torch.MaxUnpool1d(input, indices, KernelSize.Values, Stride.Values, Padding.Values);
     public override string ExtraRepr() => $"kernel_size={KernelSize}, stride={Stride}, padding={Padding}";
 }
+
+internal static class LpRepr
+{
+    /// <summary>PyTorch prints norm_type as the user wrote it; an integral value is taken to have been an int.</summary>
+    public static string NormRepr(double p) => p % 1 == 0 ? ((long)p).ToString() : PyFormat.Float(p);
+}
+
+/// <summary>LPPool{1,2}d: power-average pooling (see <see cref="Functional.LpPool2d"/>).</summary>
+public abstract class LPPoolNd(int dims, double normType, Size kernelSize, Size? stride, bool ceilMode) : Module<Tensor, Tensor>
+{
+    public double NormType { get; } = normType;
+    public Size KernelSize { get; } = kernelSize;
+    public Size? Stride { get; } = stride;
+    public bool CeilMode { get; } = ceilMode;
+    public override Tensor Forward(Tensor input) => dims == 1
+        ? Functional.LpPool1d(input, NormType, KernelSize, Stride, CeilMode)
+        : Functional.LpPool2d(input, NormType, KernelSize, Stride, CeilMode);
+    public override string ExtraRepr()
+        => $"norm_type={LpRepr.NormRepr(NormType)}, kernel_size={KernelSize}, stride={(Stride is { } s ? s.ToString() : "None")}, ceil_mode={Py(CeilMode)}";
+}
+
+public sealed class LPPool1d(double normType, Size kernelSize, Size? stride = null, bool ceilMode = false)
+    : LPPoolNd(1, normType, kernelSize, stride, ceilMode);
+public sealed class LPPool2d(double normType, Size kernelSize, Size? stride = null, bool ceilMode = false)
+    : LPPoolNd(2, normType, kernelSize, stride, ceilMode);
+
+/// <summary>nn.ChannelShuffle: see <see cref="Functional.ChannelShuffle"/>.</summary>
+public sealed class ChannelShuffle(int groups) : Module<Tensor, Tensor>
+{
+    public int Groups { get; } = groups;
+    public override Tensor Forward(Tensor input) => Functional.ChannelShuffle(input, Groups);
+    public override string ExtraRepr() => $"groups={Groups}";
+}
