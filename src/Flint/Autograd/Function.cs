@@ -66,6 +66,7 @@ internal sealed class CustomFunctionOp(Function fn) : Op
     private readonly FunctionContext _ctx = new();
     private int _outputs = 1;
     public override string Name => "custom_function::" + fn.GetType().Name;
+    public override OpKind Kind => OpKind.Extern;
     public override string BackwardName => fn.BackwardName;
 
     public override TensorMeta[] Meta(Tensor[] inputs)

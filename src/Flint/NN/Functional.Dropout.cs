@@ -33,24 +33,17 @@ public static partial class Functional
         if (p < 0 || p > 1) throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {PyFormat.Float(p)}");
     }
 
-    /// <summary>bernoulli(1−p) / (1−p) in the input's dtype (float16/bfloat16 draw in float32).</summary>
+    /// <summary>
+    /// bernoulli(1−p) / (1−p) in the input's dtype (float16/bfloat16 draw in float32), written with ops (an in-place
+    /// bernoulli_ draw, a division, a cast) so that graph capture records the draw as a random op and replays it with
+    /// the same numbers.
+    /// </summary>
     internal static Tensor DropoutMask(int[] sizes, DType dtype, double p)
     {
         double keep = 1 - p;
-        if (dtype == DType.Float64)
-        {
-            var m = Tensor.Empty(sizes, DType.Float64);
-            var s = m.RawSpan<double>();
-            Generator.Default.Bernoulli(s, keep);
-            for (int i = 0; i < s.Length; i++) s[i] /= keep;
-            return m;
-        }
-        var f = Tensor.Empty(sizes, DType.Float32);
-        var fs = f.RawSpan<float>();
-        Generator.Default.Bernoulli(fs, keep);
-        float kf = (float)keep;
-        for (int i = 0; i < fs.Length; i++) fs[i] /= kf;
-        return dtype == DType.Float32 ? f : f.CastRaw(dtype);
+        var draw = dtype == DType.Float64 ? DType.Float64 : DType.Float32;
+        var mask = Tensor.Empty(sizes, draw).Bernoulli_(keep).Div_(keep);
+        return mask.To(dtype);
     }
 }
 

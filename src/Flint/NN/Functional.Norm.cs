@@ -42,12 +42,13 @@ public static partial class Functional
             invstd = (var + eps).Rsqrt();
             if (runningMean is not null && runningVar is not null)
             {
+                // written with ops (copy_ into the buffers) so that graph capture records the in-place updates
                 using (Torch.NoGrad())
                 {
-                    var m = mean.Detach().View(C);
-                    var vUnbiased = var.Detach().View(C) * ((double)per / (per - 1));
-                    runningMean.CopyFromRaw(runningMean * (1 - momentum) + m.To(runningMean.DType) * momentum);
-                    runningVar.CopyFromRaw(runningVar * (1 - momentum) + vUnbiased.To(runningVar.DType) * momentum);
+                    var m = mean.View(C);
+                    var vUnbiased = var.View(C) * ((double)per / (per - 1));
+                    runningMean.Copy_(runningMean * (1 - momentum) + m.To(runningMean.DType) * momentum);
+                    runningVar.Copy_(runningVar * (1 - momentum) + vUnbiased.To(runningVar.DType) * momentum);
                 }
             }
         }
@@ -112,10 +113,10 @@ public static partial class Functional
                 using (Torch.NoGrad())
                 {
                     int C = input._sizes[1];
-                    var m = mean.Detach().Reshape(input._sizes[0], C).Mean(0);
-                    var v = (var.Detach() * ((double)per / (per - 1))).Reshape(input._sizes[0], C).Mean(0);
-                    runningMean.CopyFromRaw(runningMean * (1 - momentum) + m.To(runningMean.DType) * momentum);
-                    runningVar.CopyFromRaw(runningVar * (1 - momentum) + v.To(runningVar.DType) * momentum);
+                    var m = mean.Reshape(input._sizes[0], C).Mean(0);
+                    var v = (var * ((double)per / (per - 1))).Reshape(input._sizes[0], C).Mean(0);
+                    runningMean.Copy_(runningMean * (1 - momentum) + m.To(runningMean.DType) * momentum);
+                    runningVar.Copy_(runningVar * (1 - momentum) + v.To(runningVar.DType) * momentum);
                 }
             }
         }

@@ -19,6 +19,13 @@ public abstract class DispatchMode : IDisposable
     /// <summary>Called when C# code reads a tensor's value (Item, ToArray): a graph break for capture modes.</summary>
     public virtual void OnValueRead(Tensor t) { }
 
+    /// <summary>
+    /// From inside <see cref="Dispatch"/>: until the scope is disposed, op calls on this thread come to this mode again
+    /// instead of the modes below it (PyTorch's <c>with self:</c> inside <c>__torch_dispatch__</c>), so that a mode can
+    /// run code whose own op calls it must see, such as a decomposition that calls other composites.
+    /// </summary>
+    protected Dispatcher.ReentryScope Reenter() => Dispatcher.Reenter(this);
+
     public DispatchMode Push() { Dispatcher.PushMode(this); return this; }
     public void Dispose() => Dispatcher.PopMode(this);
 }
@@ -60,6 +67,20 @@ public static class Dispatcher
         _skipModes++;
         try { return mode.Dispatch(op, inputs); }
         finally { _skipModes--; }
+    }
+
+    /// <summary>Undoes a <see cref="DispatchMode.Reenter"/> when disposed.</summary>
+    public readonly struct ReentryScope : IDisposable
+    {
+        public void Dispose() => _skipModes++;
+    }
+
+    internal static ReentryScope Reenter(DispatchMode m)
+    {
+        if (_modes is null || _skipModes == 0 || !ReferenceEquals(_modes[_modes.Count - _skipModes], m))
+            throw new InvalidOperationException("a dispatch mode can re-enter itself only from inside its own Dispatch");
+        _skipModes--;
+        return new ReentryScope();
     }
 
     /// <summary>From inside a mode: run the op through the modes below it (and then eagerly).</summary>

@@ -15,6 +15,12 @@ public abstract class Op
     /// <summary>The aten name: "add", "addmm", "log_softmax" …</summary>
     public abstract string Name { get; }
 
+    /// <summary>What the op is to the compiler: a primitive of some kind, or a composite with a decomposition.</summary>
+    public abstract OpKind Kind { get; }
+
+    /// <summary>Whether a code generator lowers this op directly (every kind but <see cref="OpKind.Composite"/>).</summary>
+    public bool IsPrimitive => Kind != OpKind.Composite;
+
     /// <summary>False for ops with no derivative (comparisons, argmax …): their outputs never require grad.</summary>
     public virtual bool Differentiable => true;
 

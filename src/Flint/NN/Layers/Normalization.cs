@@ -63,7 +63,8 @@ public abstract class NormBase : Module<Tensor, Tensor>
         double f = Momentum ?? 0.0;
         if (Training && TrackRunningStats && num_batches_tracked is not null)
         {
-            num_batches_tracked.CopyFromRaw(Torch.Tensor(num_batches_tracked.Item<long>() + 1));
+            // an in-place op, not a raw write, so graph capture sees it; only momentum=None reads the count back
+            using (Torch.NoGrad()) num_batches_tracked.Add_(1);
             f = Momentum is { } m ? m : 1.0 / num_batches_tracked.Item<long>();
         }
         return f;

@@ -9,6 +9,7 @@ namespace Flint.NN;
 internal sealed class CtcLossOp(long[] inputLengths, long[] targetLengths, int blank, bool zeroInfinity) : Op
 {
     public override string Name => "_ctc_loss";
+    public override OpKind Kind => OpKind.Extern;
     public override string BackwardName => "CtcLossBackward0";
     public override TensorMeta[] Meta(Tensor[] x) => [new([x[0]._sizes[1]], x[0].DType)];
 

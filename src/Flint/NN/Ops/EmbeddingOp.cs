@@ -8,6 +8,7 @@ namespace Flint.NN;
 internal sealed class EmbeddingOp(long paddingIdx, bool scaleGradByFreq) : Op
 {
     public override string Name => "embedding";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"padding_idx={paddingIdx}, scale_grad_by_freq={(scaleGradByFreq ? "True" : "False")}";
 
     private static int[] OutShape(Tensor w, Tensor idx)

@@ -9,8 +9,10 @@ internal sealed class NllLossOp(Reduction reduction, long ignoreIndex, bool hasW
 {
     public Reduction Reduction { get; } = reduction;
     public long IgnoreIndex { get; } = ignoreIndex;
+    public bool HasWeight => hasWeight;
     public override string Name => "nll_loss_nd";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::nll_loss_nd", x[0], x[1], x.Length > 2 ? x[2] : null, (long)Reduction, IgnoreIndex);
+    public override OpKind Kind => OpKind.Composite;
     public override string FormatAttributes() => $"reduction={(int)Reduction}, ignore_index={IgnoreIndex}";
 
     public override string BackwardName => "NllLossBackward0";

@@ -22,6 +22,7 @@ public sealed class ConvolutionOp : Op
     public override string Name => "convolution";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::convolution", x[0], x[1], x.Length > 2 ? x[2] : null, Stride, Padding, Dilation,
         Transposed, OutputPadding, Groups);
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes()
         => $"stride={ShapeUtil.Format(Stride)}, padding={ShapeUtil.Format(Padding)}, dilation={ShapeUtil.Format(Dilation)}, transposed={(Transposed ? "True" : "False")}, output_padding={ShapeUtil.Format(OutputPadding)}, groups={Groups}";
 
@@ -155,6 +156,7 @@ public sealed class ConvWeightGradOp(int[] stride, int[] padding, int[] dilation
     public override string Name => "convolution_backward_weight";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("flint::convolution_backward_weight", x[0], x[1], stride, padding, dilation,
         transposed, groups, weightSizes);
+    public override OpKind Kind => OpKind.Extern;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) => [new(weightSizes, x[0].DType)];
 

@@ -8,6 +8,7 @@ namespace Flint.Ops;
 public sealed class RandomFillOp(string name, Generator? generator, Action<Generator, Tensor> fill) : Op
 {
     public override string Name { get; } = name;
+    public override OpKind Kind => OpKind.Random;
     public override bool InPlace => true;
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
 

@@ -90,6 +90,7 @@ public sealed class IndexOp : Op
 {
     public static readonly IndexOp Instance = new();
     public override string Name => "index";
+    public override OpKind Kind => OpKind.Indexing;
     private static Tensor?[] Indices(Tensor[] x) => x.AsSpan(1).ToArray();
     public override TensorMeta[] Meta(Tensor[] x) => [new(new AdvancedIndexPlan(x[0], Indices(x)).ResultSizes, x[0].DType)];
 
@@ -117,6 +118,7 @@ public sealed class IndexOp : Op
 public sealed class IndexPutOp(bool accumulate) : Op
 {
     public override string Name => "index_put";
+    public override OpKind Kind => OpKind.Indexing;
     public override string FormatAttributes() => $"accumulate={(accumulate ? "True" : "False")}";
     private static Tensor?[] Indices(Tensor[] x) => x.AsSpan(2).ToArray();
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
@@ -156,6 +158,7 @@ public sealed class NonzeroOp : Op
 {
     public static readonly NonzeroOp Instance = new();
     public override string Name => "nonzero";
+    public override OpKind Kind => OpKind.Indexing;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) => throw new InvalidOperationException("nonzero has a data-dependent output shape");
     public override Tensor[] Forward(Tensor[] x)

@@ -30,6 +30,7 @@ internal static class GatherScatterChecks
 public sealed class GatherOp(int dim) : Op
 {
     public override string Name => "gather";
+    public override OpKind Kind => OpKind.Indexing;
     public override string FormatAttributes() => $"dim={dim}";
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[1]._sizes, x[0].DType)];
     public override Tensor[] Forward(Tensor[] x)
@@ -47,6 +48,7 @@ public sealed class GatherOp(int dim) : Op
 public sealed class ScatterOp(int dim, ScatterMode mode, Scalar? value = null, string name = "scatter") : Op
 {
     public override string Name { get; } = name;
+    public override OpKind Kind => OpKind.Indexing;
     public override string BackwardName => Name == "scatter_add" ? "ScatterAddBackward0" : value is null ? "ScatterBackward0" : "ScatterBackward1";
     public override bool Differentiable => Name == "scatter_add" || mode == ScatterMode.Copy;
     public override string FormatAttributes() => $"dim={dim}" + (value is { } v ? $", value={v}" : "");
@@ -75,6 +77,7 @@ public sealed class ScatterOp(int dim, ScatterMode mode, Scalar? value = null, s
 public sealed class IndexSelectOp(int dim) : Op
 {
     public override string Name => "index_select";
+    public override OpKind Kind => OpKind.Indexing;
     public override string FormatAttributes() => $"dim={dim}";
     private int[] OutSizes(Tensor x, Tensor index)
     {
@@ -140,6 +143,7 @@ public sealed class IndexSelectOp(int dim) : Op
 public sealed class IndexAddOp(int dim) : Op
 {
     public override string Name => "index_add";
+    public override OpKind Kind => OpKind.Indexing;
     public override string FormatAttributes() => $"dim={dim}";
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
     public override Tensor[] Forward(Tensor[] x)

@@ -15,6 +15,7 @@ internal static class MaskChecks
 public sealed class MaskedFillOp(Scalar value) : Op
 {
     public override string Name => "masked_fill";
+    public override OpKind Kind => OpKind.Pointwise;
     public override string FormatAttributes() => $"value={value}";
     public override TensorMeta[] Meta(Tensor[] x) => [new(ShapeUtil.Broadcast(x[0]._sizes, x[1]._sizes), x[0].DType)];
     public override Tensor[] Forward(Tensor[] x)
@@ -36,6 +37,7 @@ public sealed class MaskedSelectOp : Op
 {
     public static readonly MaskedSelectOp Instance = new();
     public override string Name => "masked_select";
+    public override OpKind Kind => OpKind.Indexing;
     public override TensorMeta[] Meta(Tensor[] x) => throw new InvalidOperationException("masked_select has a data-dependent output shape");
     public override Tensor[] Forward(Tensor[] x)
     {
@@ -61,6 +63,7 @@ public sealed class MaskedScatterOp : Op
 {
     public static readonly MaskedScatterOp Instance = new();
     public override string Name => "masked_scatter";
+    public override OpKind Kind => OpKind.Indexing;
     public override TensorMeta[] Meta(Tensor[] x) => [new(ShapeUtil.Broadcast(x[0]._sizes, x[1]._sizes), x[0].DType)];
     public override Tensor[] Forward(Tensor[] x)
     {

@@ -39,6 +39,7 @@ public sealed class MmOp : Op
 {
     public static readonly MmOp Instance = new();
     public override string Name => "mm";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new([x[0]._sizes[0], x[1]._sizes[1]], x[0].DType)];
     public override Tensor[] Forward(Tensor[] x)
     {
@@ -63,6 +64,7 @@ public sealed class AddmmOp(double beta, double alpha) : Op
     public double Alpha { get; } = alpha;
     public override string Name => "addmm";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::addmm", x[0], x[1], x[2], beta, alpha);
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"beta={MatmulViews.F(Beta)}, alpha={MatmulViews.F(Alpha)}";
     public override TensorMeta[] Meta(Tensor[] x) => [new([x[1]._sizes[0], x[2]._sizes[1]], x[1].DType)];
     public override Tensor[] Forward(Tensor[] x)
@@ -86,6 +88,7 @@ public sealed class BmmOp : Op
 {
     public static readonly BmmOp Instance = new();
     public override string Name => "bmm";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new([x[0]._sizes[0], x[0]._sizes[1], x[1]._sizes[2]], x[0].DType)];
     public override Tensor[] Forward(Tensor[] x) => [MatmulForward.Run(x[0], x[1], null, 1, 0, "bmm")];
     public override Tensor?[] Backward(BackwardContext ctx)
@@ -106,6 +109,7 @@ public sealed class BaddbmmOp(double beta, double alpha) : Op
     public double Alpha { get; } = alpha;
     public override string Name => "baddbmm";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::baddbmm", x[0], x[1], x[2], beta, alpha);
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"beta={MatmulViews.F(Beta)}, alpha={MatmulViews.F(Alpha)}";
     public override TensorMeta[] Meta(Tensor[] x) => [new([x[1]._sizes[0], x[1]._sizes[1], x[2]._sizes[2]], x[1].DType)];
     public override Tensor[] Forward(Tensor[] x) => [MatmulForward.Run(x[1], x[2], x[0], Alpha, Beta, "baddbmm")];
@@ -125,6 +129,7 @@ public sealed class MvOp : Op
 {
     public static readonly MvOp Instance = new();
     public override string Name => "mv";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new([x[0]._sizes[0]], x[0].DType)];
     public override Tensor[] Forward(Tensor[] x)
     {
@@ -148,6 +153,7 @@ public sealed class AddmvOp(double beta, double alpha) : Op
     public double Beta { get; } = beta;
     public double Alpha { get; } = alpha;
     public override string Name => "addmv";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"beta={MatmulViews.F(Beta)}, alpha={MatmulViews.F(Alpha)}";
     public override TensorMeta[] Meta(Tensor[] x) => [new([x[1]._sizes[0]], x[1].DType)];
     public override Tensor[] Forward(Tensor[] x)
@@ -173,6 +179,7 @@ public sealed class DotOp(string name) : Op
 {
     public static readonly DotOp Dot = new("dot"), Vdot = new("vdot");
     public override string Name { get; } = name;
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new([], x[0].DType)];
     public override Tensor[] Forward(Tensor[] x)
     {

@@ -7,6 +7,7 @@ public sealed class TraceOp : Op
 {
     public static readonly TraceOp Instance = new();
     public override string Name => "trace";
+    public override OpKind Kind => OpKind.Composite;
     static DType ResultType(Tensor x) => x.DType.IsFloatingPoint() ? x.DType : DType.Int64;
     public override TensorMeta[] Meta(Tensor[] x) => [new([], ResultType(x[0]))];
 

@@ -8,6 +8,7 @@ public sealed class UnsafeViewOp(int[] sizes) : Op
 {
     public int[] Sizes { get; } = sizes;
     public override string Name => "_unsafe_view";
+    public override OpKind Kind => OpKind.View;
     public override string FormatAttributes() => $"size={ShapeUtil.Format(Sizes)}";
     public override TensorMeta[] Meta(Tensor[] x) => [new(Sizes, x[0].DType)];
     public override Tensor[] Forward(Tensor[] x)

@@ -13,6 +13,7 @@ public sealed class LinalgVectorNormOp(double ord, int[]? dims, bool keepdim, DT
     public bool KeepDim { get; } = keepdim;
     public DType? OutDType { get; } = dtype;
     public override string Name => "linalg_vector_norm";
+    public override OpKind Kind => OpKind.Composite;
     public override string FormatAttributes()
         => $"ord={PyFormat.Float(Ord)}, dim={(Dims is null ? "None" : "[" + string.Join(", ", Dims) + "]")}, keepdim={(KeepDim ? "True" : "False")}";
 

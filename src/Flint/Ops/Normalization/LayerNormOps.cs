@@ -17,6 +17,7 @@ public sealed class NativeLayerNormOp(int[] normalizedShape, double eps) : Op
     public override string Name => "native_layer_norm";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::native_layer_norm", x[0], NormalizedShape, x.Length > 1 ? x[1] : null,
         x.Length > 2 ? x[2] : null, Eps);
+    public override OpKind Kind => OpKind.Composite;
     public override string FormatAttributes() => $"normalized_shape={ShapeUtil.Format(NormalizedShape)}, eps={PyFormat.Float(Eps)}";
     public override bool IsOutputDifferentiable(Tensor output, int index) => index == 0 && output.DType.IsFloatingPoint();
 
@@ -127,6 +128,11 @@ public sealed class NativeLayerNormBackwardOp(int[] normalizedShape, bool paramG
     public override string Name => "native_layer_norm_backward";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("flint::native_layer_norm_backward", x[0], x[1], x[2], x[3], x.Length > 4 ? x[4] : null,
         normalizedShape, paramGrads);
+    /// <summary>The trailing dims that were normalized.</summary>
+    public int[] NormalizedShape => normalizedShape;
+    /// <summary>Whether the weight and bias gradients are outputs too (output_mask's last two entries).</summary>
+    public bool ParamGrads => paramGrads;
+    public override OpKind Kind => OpKind.Composite;
     public override bool Differentiable => false;
     public override string FormatAttributes() => $"normalized_shape={ShapeUtil.Format(normalizedShape)}, output_mask=[True, {(paramGrads ? "True, True" : "False, False")}]";
 

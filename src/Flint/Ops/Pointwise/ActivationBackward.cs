@@ -21,7 +21,7 @@ public static class ActivationBackwardOps
         return [
             c.NeedsInputGrad(0) ? Torch.GeluBackward(gg, x) : null,
             c.NeedsInputGrad(1) ? gg * g * ((-0.5 * x * x).Exp() * InvSqrt2Pi * (2 - x * x)) : null];
-    }, BinaryResult.PromoteFloat, "approximate='none'")
+    }, BinaryResult.PromoteFloat, "approximate='none'", kind: OpKind.Composite)
     { Binding = x => Graphs.OpRegistry.Call("aten::gelu_backward", x[0], x[1], "none") };
 
     /// <summary>gelu_backward(grad, self, approximate='tanh').</summary>
@@ -39,21 +39,21 @@ public static class ActivationBackwardOps
             gx = gg * g * d2;
         }
         return [c.NeedsInputGrad(0) ? Torch.GeluBackward(gg, x, "tanh") : null, gx];
-    }, BinaryResult.PromoteFloat, "approximate='tanh'");
+    }, BinaryResult.PromoteFloat, "approximate='tanh'", kind: OpKind.Composite);
 
     /// <summary>sigmoid_backward(grad, output) = grad·(1 − y)·y.</summary>
     public static readonly BinaryOp Sigmoid = new("sigmoid_backward", K(ActBackward.Sigmoid), c =>
     {
         Tensor gg = c.Grad(), g = c.Input(0), y = c.Input(1);
         return [c.NeedsInputGrad(0) ? Torch.SigmoidBackward(gg, y) : null, c.NeedsInputGrad(1) ? gg * g * (1 - 2 * y) : null];
-    }, BinaryResult.PromoteFloat);
+    }, BinaryResult.PromoteFloat, kind: OpKind.Composite);
 
     /// <summary>tanh_backward(grad, output) = grad·(1 − y²).</summary>
     public static readonly BinaryOp Tanh = new("tanh_backward", K(ActBackward.Tanh), c =>
     {
         Tensor gg = c.Grad(), g = c.Input(0), y = c.Input(1);
         return [c.NeedsInputGrad(0) ? Torch.TanhBackward(gg, y) : null, c.NeedsInputGrad(1) ? -2 * y * g * gg : null];
-    }, BinaryResult.PromoteFloat);
+    }, BinaryResult.PromoteFloat, kind: OpKind.Composite);
 
     /// <summary>silu_backward(grad, self) = grad·s·(1 + x(1 − s)).</summary>
     public static readonly BinaryOp Silu = new("silu_backward", K(ActBackward.Silu), c =>
@@ -66,14 +66,14 @@ public static class ActivationBackwardOps
             gx = gg * g * (s * (1 - s) * (2 + x * (1 - 2 * s)));
         }
         return [c.NeedsInputGrad(0) ? Torch.SiluBackward(gg, x) : null, gx];
-    }, BinaryResult.PromoteFloat);
+    }, BinaryResult.PromoteFloat, kind: OpKind.Composite);
 
     /// <summary>threshold_backward(grad, self, threshold) = self ≤ threshold ? 0 : grad (relu's derivative).</summary>
     public static BinaryOp Threshold(double threshold) => new("threshold_backward",
         (g, x, z) => KernelDispatch.Numeric(g, x, z, new ThresholdBackwardKernel(threshold)), c => [
             c.NeedsInputGrad(0) ? Torch.ThresholdBackward(c.Grad(), c.Input(1), threshold) : null,
             c.NeedsInputGrad(1) ? Torch.ZerosLike(c.Input(1)) : null],
-        attributes: $"threshold={PyFormat.Float(threshold)}")
+        attributes: $"threshold={PyFormat.Float(threshold)}", kind: OpKind.Composite, scalars: [threshold])
     { Binding = x => Graphs.OpRegistry.Call("aten::threshold_backward", x[0], x[1], threshold) };
 
     internal static readonly BinaryOp ThresholdZero = Threshold(0);

@@ -20,50 +20,54 @@ public static partial class UnaryOps
         if (!Autograd.GradMode.IsEnabled) return Torch.SiluBackward(c.Grad(), x);
         var s = x.Sigmoid();
         return c.Grad() * s * (1 + x * (1 - s));
-    });
+    }, kind: OpKind.Composite);
     public static readonly UnaryOp Mish = new("mish", A(Act.Mish), c =>
     {
         var x = c.Input(0); var t = x.Softplus().Tanh();
         return c.Grad() * (t + x * x.Sigmoid() * (1 - t * t));
-    });
-    public static readonly UnaryOp Gelu = new("gelu", A(Act.Gelu), c => Torch.GeluBackward(c.Grad(), c.Input(0)));
+    }, kind: OpKind.Composite);
+    public static readonly UnaryOp Gelu = new("gelu", A(Act.Gelu), c => Torch.GeluBackward(c.Grad(), c.Input(0)),
+        kind: OpKind.Composite);
     public static readonly UnaryOp GeluTanh = new("gelu", A(Act.GeluTanh), c => Torch.GeluBackward(c.Grad(), c.Input(0), "tanh"),
-        attributes: "approximate='tanh'") { Binding = x => Graphs.OpRegistry.Call("aten::gelu", x[0], "tanh") };
+        attributes: "approximate='tanh'", kind: OpKind.Composite) { Binding = x => Graphs.OpRegistry.Call("aten::gelu", x[0], "tanh") };
     public static readonly UnaryOp Hardsigmoid = new("hardsigmoid", A(Act.HardSigmoid), c =>
     {
         var x = c.Input(0);
         return c.Grad() * ((x > -3).LogicalAnd(x < 3)) / 6;
-    });
+    }, kind: OpKind.Composite);
     public static readonly UnaryOp Hardswish = new("hardswish", A(Act.HardSwish), c =>
     {
         var x = c.Input(0); var g = c.Grad();
         return Torch.Where(x < -3, 0.0, Torch.Where(x <= 3, g * (x / 3 + 0.5), g));
-    });
+    }, kind: OpKind.Composite);
 
     public static UnaryOp Softplus(double beta, double threshold) => new("softplus", A(Act.Softplus, beta, threshold), c =>
     {
         var bx = c.Input(0) * beta;
         return c.Grad() * Torch.Where(bx > threshold, 1.0, bx.Sigmoid());
-    }, attributes: $"beta={PyFormat.Float(beta)}, threshold={PyFormat.Float(threshold)}");
+    }, attributes: $"beta={PyFormat.Float(beta)}, threshold={PyFormat.Float(threshold)}", kind: OpKind.Composite,
+        scalars: [beta, threshold]);
 
     /// <summary>elu(x) = x > 0 ? scale·x : scale·alpha·(e^{x·inputScale} − 1); selu and celu call it, as PyTorch's do.</summary>
     public static UnaryOp Elu(double alpha, double scale, double inputScale) => new("elu", A(Act.Elu, alpha, scale, inputScale), c =>
     {
         var x = c.Input(0); var g = c.Grad();
         return Torch.Where(x > 0, g * scale, g * (scale * alpha * inputScale) * (x * inputScale).Exp());
-    }, attributes: $"alpha={PyFormat.Float(alpha)}, scale={PyFormat.Float(scale)}, input_scale={PyFormat.Float(inputScale)}");
+    }, attributes: $"alpha={PyFormat.Float(alpha)}, scale={PyFormat.Float(scale)}, input_scale={PyFormat.Float(inputScale)}",
+        kind: OpKind.Composite, scalars: [alpha, scale, inputScale]);
 
     public static UnaryOp LeakyRelu(double slope) => new("leaky_relu", A(Act.LeakyRelu, slope), c =>
     {
         var x = c.Input(0); var g = c.Grad();
         return Torch.Where(x > 0, g, g * slope);
-    }, attributes: $"negative_slope={PyFormat.Float(slope)}");
+    }, attributes: $"negative_slope={PyFormat.Float(slope)}", kind: OpKind.Composite, scalars: [slope]);
 
     public static UnaryOp Hardtanh(double min, double max) => new("hardtanh", N(NumericFn.Clamp, min, max), c =>
     {
         var x = c.Input(0);
         return c.Grad() * (x > min).LogicalAnd(x < max);
-    }, UnaryResult.Keep, $"min_val={PyFormat.Float(min)}, max_val={PyFormat.Float(max)}");
+    }, UnaryResult.Keep, $"min_val={PyFormat.Float(min)}, max_val={PyFormat.Float(max)}", kind: OpKind.Composite,
+        scalars: [min, max]);
 
     /// <summary>clamp with scalar bounds (either may be absent): gradient flows where min ≤ x ≤ max.</summary>
     public static UnaryOp Clamp(double? min, double? max) => new("clamp",

@@ -23,6 +23,7 @@ public sealed class AddOp : Op
     public double Alpha { get; }
     public override string Name { get; }
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call($"aten::{Name}.Tensor", x[0], x[1], Alpha);
+    public override OpKind Kind => OpKind.Pointwise;
     public override string FormatAttributes() => Alpha == 1 ? "" : $"alpha={PyFormat.Float(Alpha)}";
 
     public override TensorMeta[] Meta(Tensor[] x) => [new(ShapeUtil.Broadcast(x[0]._sizes, x[1]._sizes), TypePromotion.ResultType(x[0], x[1]))];
@@ -62,15 +63,23 @@ public enum BinaryResult
     PromoteFloat,
 }
 
-/// <summary>An elementwise op of two broadcast tensors, declared by name, kernel and derivative.</summary>
+/// <summary>
+/// An elementwise op of two broadcast tensors, declared by name, kernel and derivative; its scalar attributes (if
+/// any) are listed in <see cref="Scalars"/>, and composite ones (the fused activation derivatives) say so by their
+/// <see cref="Kind"/>.
+/// </summary>
 public sealed class BinaryOp(string name, Action<Tensor, Tensor, Tensor> kernel, Func<BackwardContext, Tensor?[]>? derivative,
-    BinaryResult result = BinaryResult.Promote, string attributes = "", string? backwardName = null) : Op
+    BinaryResult result = BinaryResult.Promote, string attributes = "", string? backwardName = null,
+    OpKind kind = OpKind.Pointwise, double[]? scalars = null) : Op
 {
     public override string Name { get; } = name;
 
     /// <summary>How a call with attributes becomes a schema call (null: the default binding by name).</summary>
     public Func<Tensor?[], Graphs.SchemaCall>? Binding { get; init; }
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Binding?.Invoke(x);
+    public override OpKind Kind { get; } = kind;
+    /// <summary>The scalar attributes, in the order <see cref="FormatAttributes"/> prints them.</summary>
+    public IReadOnlyList<double> Scalars { get; } = scalars ?? [];
     public override bool Differentiable => derivative != null;
     public override string BackwardName => backwardName ?? base.BackwardName;
     public override string FormatAttributes() => attributes;
@@ -182,6 +191,7 @@ public sealed class PowScalarOp(Scalar exponent) : Op
     public override string Name => "pow";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::pow.Tensor_Scalar", x[0], ScalarValue(Exponent));
     internal static object ScalarValue(Scalar s) => s.IsFloatingPoint ? s.ToDouble() : s.IsBool ? s.ToBool() : s.ToInt64();
+    public override OpKind Kind => OpKind.Pointwise;
     public override string FormatAttributes() => $"exponent={Exponent}";
     private DType ResultType(Tensor x) => TypePromotion.ResultType(x, Exponent);
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[0]._sizes, ResultType(x[0]))];

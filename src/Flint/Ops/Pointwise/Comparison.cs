@@ -6,6 +6,7 @@ namespace Flint.Ops;
 public sealed class CompareOp(string name, CompareFn fn, double rtol = 0, double atol = 0, string attributes = "") : Op
 {
     public override string Name { get; } = name;
+    public override OpKind Kind => OpKind.Pointwise;
     public override bool Differentiable => false;
     public override string FormatAttributes() => attributes;
     public override TensorMeta[] Meta(Tensor[] x) => [new(ShapeUtil.Broadcast(x[0]._sizes, x[1]._sizes), DType.Bool)];
@@ -23,6 +24,7 @@ public sealed class CompareOp(string name, CompareFn fn, double rtol = 0, double
 public sealed class BitwiseOp(string name, BitwiseFn fn) : Op
 {
     public override string Name => name;
+    public override OpKind Kind => OpKind.Pointwise;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) => [new(ShapeUtil.Broadcast(x[0]._sizes, x[1]._sizes), TypePromotion.ResultType(x[0], x[1]))];
     public override Tensor[] Forward(Tensor[] x)
@@ -41,6 +43,7 @@ public sealed class BitwiseNotOp : Op
 {
     public static readonly BitwiseNotOp Instance = new();
     public override string Name => "bitwise_not";
+    public override OpKind Kind => OpKind.Pointwise;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
     public override Tensor[] Forward(Tensor[] x)

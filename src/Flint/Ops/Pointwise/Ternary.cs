@@ -19,6 +19,7 @@ public sealed class WhereOp : Op
 {
     public static readonly WhereOp Instance = new();
     public override string Name => "where";
+    public override OpKind Kind => OpKind.Pointwise;
     public override string BackwardName => "WhereBackward0";
     public override TensorMeta[] Meta(Tensor[] x) => [new(TernaryForward.Shape(x), TypePromotion.ResultType(x[1], x[2]))];
 
@@ -49,6 +50,7 @@ public sealed class WhereOp : Op
 public sealed class TernaryOp(string name, TernaryFn fn, double value, Func<BackwardContext, Tensor?[]> derivative, string attributes = "", string? backwardName = null) : Op
 {
     public override string Name { get; } = name;
+    public override OpKind Kind => OpKind.Pointwise;
     public override string BackwardName => backwardName ?? base.BackwardName;
     public override string FormatAttributes() => attributes;
     private static DType ResultType(Tensor[] x) => TypePromotion.ResultType(x);
@@ -100,6 +102,7 @@ public sealed class ClampTensorOp : Op
 {
     public static readonly ClampTensorOp Instance = new();
     public override string Name => "clamp";
+    public override OpKind Kind => OpKind.Pointwise;
     public override string BackwardName => "ClampBackward0";
     public override TensorMeta[] Meta(Tensor[] x) => [new(TernaryForward.Shape(x), TypePromotion.ResultType(x))];
 

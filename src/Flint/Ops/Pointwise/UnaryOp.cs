@@ -13,16 +13,23 @@ public enum UnaryResult
 
 /// <summary>
 /// An elementwise op of one tensor, declared by its name, kernel and derivative. Ops with attributes (round's
-/// decimals, elu's alpha …) are built per call with their attributes captured in the kernel and derivative.
+/// decimals, elu's alpha …) are built per call with their attributes captured in the kernel and derivative, and
+/// listed in <see cref="Scalars"/> for the compiler's decompositions. Composite activations (gelu, silu …) say so by
+/// their <see cref="Kind"/>.
 /// </summary>
 public sealed class UnaryOp(string name, Action<Tensor, Tensor> kernel, Func<BackwardContext, Tensor>? derivative,
-    UnaryResult result = UnaryResult.Floating, string attributes = "", string? backwardName = null) : Op
+    UnaryResult result = UnaryResult.Floating, string attributes = "", string? backwardName = null,
+    OpKind kind = OpKind.Pointwise, double[]? scalars = null) : Op
 {
     public override string Name { get; } = name;
 
     /// <summary>How a call with attributes becomes a schema call (null: the default binding by name).</summary>
     public Func<Tensor?[], Graphs.SchemaCall>? Binding { get; init; }
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Binding?.Invoke(x);
+    public override OpKind Kind { get; } = kind;
+    /// <summary>The scalar attributes, in the order <see cref="FormatAttributes"/> prints them (elu: alpha, scale,
+    /// input_scale).</summary>
+    public IReadOnlyList<double> Scalars { get; } = scalars ?? [];
     public override bool Differentiable => derivative != null;
     public override string BackwardName => backwardName ?? base.BackwardName;
     public override string FormatAttributes() => attributes;
@@ -37,6 +44,7 @@ public sealed class UnaryOp(string name, Action<Tensor, Tensor> kernel, Func<Bac
 public sealed class PredicateOp(string name, PredicateFn fn) : Op
 {
     public override string Name { get; } = name;
+    public override OpKind Kind => OpKind.Pointwise;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[0]._sizes, DType.Bool)];
     public override Tensor[] Forward(Tensor[] x) => [PointwiseForward.UnaryToBool(x[0], (a, y) => KernelDispatch.Predicate(a, y, new PredicateKernel(fn)))];

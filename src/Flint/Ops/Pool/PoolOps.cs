@@ -8,6 +8,7 @@ public sealed class MaxPoolOp(PoolSpec spec) : Op
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Spec.Adaptive
         ? Graphs.OpRegistry.Call("aten::" + Name, x[0], Spec.OutputSize)
         : Graphs.OpRegistry.Call("aten::" + Name, x[0], Spec.Kernel, Spec.Stride, Spec.Padding, Spec.Dilation, Spec.CeilMode);
+    public override OpKind Kind => OpKind.Extern;
     public override string BackwardName => Spec.Adaptive ? $"AdaptiveMaxPool{Spec.Spatial}DBackward0" : $"MaxPool{Spec.Spatial}DWithIndicesBackward0";
     public override string FormatAttributes() => Spec.Describe();
 
@@ -45,6 +46,7 @@ public sealed class AvgPoolOp(PoolSpec spec, bool countIncludePad = true, int di
 {
     public PoolSpec Spec { get; } = spec;
     public override string Name => (Spec.Adaptive ? $"adaptive_avg_pool{Spec.Spatial}d" : $"avg_pool{Spec.Spatial}d") + (backward ? "_backward" : "");
+    public override OpKind Kind => OpKind.Extern;
     public override string BackwardName => backward ? CamelCase(Name) + "Backward0" : Spec.Adaptive ? $"AdaptiveAvgPool{Spec.Spatial}DBackward0" : $"AvgPool{Spec.Spatial}DBackward0";
     public override string FormatAttributes() => Spec.Describe() + (Spec.Adaptive ? "" : $", count_include_pad={(countIncludePad ? "True" : "False")}, divisor_override={(divisorOverride > 0 ? divisorOverride : "None")}");
 
@@ -82,6 +84,7 @@ public sealed class PlaneScatterOp(int[] outputSizes, int spatial, string backwa
 {
     public override string Name => "plane_scatter";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("flint::plane_scatter", x[0], x[1], outputSizes, spatial);
+    public override OpKind Kind => OpKind.Extern;
     public override string BackwardName => backwardName;
     public override TensorMeta[] Meta(Tensor[] x) => [new(outputSizes, x[0].DType)];
 
@@ -110,6 +113,7 @@ public sealed class PlaneScatterOp(int[] outputSizes, int spatial, string backwa
 public sealed class PlaneGatherOp(int spatial) : Op
 {
     public override string Name => "plane_gather";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[1]._sizes, x[0].DType)];
 
     public override unsafe Tensor[] Forward(Tensor[] inputs)

@@ -9,6 +9,7 @@ namespace Flint.Ops;
 public sealed class MaxDimOp(int? dim, bool keepdim, bool isMax, bool indicesOnly) : Op
 {
     public override string Name => indicesOnly ? (isMax ? "argmax" : "argmin") : (isMax ? "max" : "min");
+    public override OpKind Kind => OpKind.Reduction;
     public override bool Differentiable => !indicesOnly;
     public override string BackwardName => (isMax ? "Max" : "Min") + "Backward0";
     public override string FormatAttributes() => $"dim={dim?.ToString() ?? "None"}, keepdim={(keepdim ? "True" : "False")}";
@@ -84,6 +85,17 @@ public sealed class MaxDimOp(int? dim, bool keepdim, bool isMax, bool indicesOnl
 public sealed class VarOp(int[]? dims, double correction, bool keepdim, bool std, bool withMean) : Op
 {
     public override string Name => (std ? "std" : "var") + (withMean ? "_mean" : "");
+    /// <summary>The reduced dims (all when null).</summary>
+    public int[]? Dims => dims;
+    /// <summary>Subtracted from the element count in the divisor (1: Bessel's correction).</summary>
+    public double Correction => correction;
+    /// <summary>Whether reduced dims stay as size 1.</summary>
+    public bool KeepDim => keepdim;
+    /// <summary>True for std (the square root of var).</summary>
+    public bool IsStd => std;
+    /// <summary>True for var_mean/std_mean (the mean is a second output).</summary>
+    public bool WithMean => withMean;
+    public override OpKind Kind => OpKind.Composite;
     public override string FormatAttributes() => $"{ReductionPlan.FormatDims(dims, keepdim)}, correction={correction}";
 
     private static DType Check(Tensor x, string name)
@@ -154,6 +166,11 @@ public sealed class VarOp(int[]? dims, double correction, bool keepdim, bool std
 public sealed class LogsumexpOp(int[] dims, bool keepdim) : Op
 {
     public override string Name => "logsumexp";
+    /// <summary>The reduced dims.</summary>
+    public int[] Dims => dims;
+    /// <summary>Whether reduced dims stay as size 1.</summary>
+    public bool KeepDim => keepdim;
+    public override OpKind Kind => OpKind.Composite;
     public override string FormatAttributes() => ReductionPlan.FormatDims(dims, keepdim);
     public override TensorMeta[] Meta(Tensor[] x) => [new(ReductionPlan.OutputSizes(x[0]._sizes, dims, keepdim), TypePromotion.ToFloat(x[0].DType))];
 

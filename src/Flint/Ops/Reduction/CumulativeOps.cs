@@ -10,6 +10,7 @@ namespace Flint.Ops;
 public sealed class CumOp(int dim, DType? dtype, bool prod, bool reverse = false) : Op
 {
     public override string Name => prod ? "cumprod" : reverse ? "_cumsum_reverse" : "cumsum";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"dim={dim}";
     private DType ResultType(DType t) => dtype ?? (t.IsFloatingPoint() ? t : DType.Int64);
     public override TensorMeta[] Meta(Tensor[] x) { ShapeUtil.WrapDim(dim, x[0].Dim); return [new(x[0]._sizes, ResultType(x[0].DType))]; }
@@ -58,6 +59,7 @@ public sealed class CumOp(int dim, DType? dtype, bool prod, bool reverse = false
 public sealed class CumprodZerosGradOp(int dim) : Op
 {
     public override string Name => "_cumprod_backward";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
 
     public override Tensor[] Forward(Tensor[] x)
@@ -99,6 +101,7 @@ public sealed class CumprodZerosGradOp(int dim) : Op
 public sealed class CumExtremeOp(int dim, bool isMax) : Op
 {
     public override string Name => isMax ? "cummax" : "cummin";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"dim={dim}";
     public override TensorMeta[] Meta(Tensor[] x) { ShapeUtil.WrapDim(dim, x[0].Dim); return [TensorMeta.Like(x[0]), new(x[0]._sizes, DType.Int64)]; }
 
@@ -147,6 +150,7 @@ public sealed class CumExtremeOp(int dim, bool isMax) : Op
 public sealed class ProdOthersOp(int dim) : Op
 {
     public override string Name => "_prod_others";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
 
     public override Tensor[] Forward(Tensor[] x)

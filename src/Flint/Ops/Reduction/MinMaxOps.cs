@@ -7,6 +7,7 @@ namespace Flint.Ops;
 public sealed class AmaxOp(int[]? dims, bool keepdim, bool isMax, string name) : Op
 {
     public override string Name => name;
+    public override OpKind Kind => OpKind.Reduction;
     public override string BackwardName => name is "max" or "min" ? Op.CamelCase(name) + "Backward1" : base.BackwardName;
     public override string FormatAttributes() => ReductionPlan.FormatDims(dims, keepdim);
     public override TensorMeta[] Meta(Tensor[] x)
@@ -36,6 +37,7 @@ public sealed class AmaxOp(int[]? dims, bool keepdim, bool isMax, string name) :
 public sealed class AllAnyOp(int[]? dims, bool keepdim, bool all) : Op
 {
     public override string Name => all ? "all" : "any";
+    public override OpKind Kind => OpKind.Reduction;
     public override bool Differentiable => false;
     public override string FormatAttributes() => ReductionPlan.FormatDims(dims, keepdim);
     private static DType Out(DType t) => t == DType.UInt8 ? DType.UInt8 : DType.Bool;
@@ -56,6 +58,7 @@ public sealed class AllAnyOp(int[]? dims, bool keepdim, bool all) : Op
 public sealed class CountNonzeroOp(int[]? dims) : Op
 {
     public override string Name => "count_nonzero";
+    public override OpKind Kind => OpKind.Reduction;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) => [new(ReductionPlan.OutputSizes(x[0]._sizes, dims, false), DType.Int64)];
     public override Tensor[] Forward(Tensor[] x)

@@ -10,6 +10,13 @@ namespace Flint.Ops;
 public sealed class NormOp(double p, int[]? dims, bool keepdim) : Op
 {
     public override string Name => "norm";
+    /// <summary>The norm's order.</summary>
+    public double P => p;
+    /// <summary>The reduced dims (all when null).</summary>
+    public int[]? Dims => dims;
+    /// <summary>Whether reduced dims stay as size 1.</summary>
+    public bool KeepDim => keepdim;
+    public override OpKind Kind => OpKind.Composite;
     public override string BackwardName => "NormBackward1";
     public override string FormatAttributes() => $"p={p}, {ReductionPlan.FormatDims(dims, keepdim)}";
 

@@ -10,6 +10,11 @@ public sealed class SoftmaxOp(int dim, bool log) : Op
 {
     public override string Name => log ? "_log_softmax" : "_softmax";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::" + Name, x[0], dim, false);
+    /// <summary>The dim normalized over.</summary>
+    public int Dim => dim;
+    /// <summary>True for log_softmax.</summary>
+    public bool Log => log;
+    public override OpKind Kind => OpKind.Composite;
     public override string FormatAttributes() => $"dim={dim}, half_to_float=False";
 
     private void Check(Tensor x)
@@ -48,6 +53,11 @@ public sealed class SoftmaxBackwardOp(int dim, bool log) : Op
 {
     public override string Name => log ? "_log_softmax_backward_data" : "_softmax_backward_data";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::" + Name, x[0], x[1], dim, Graphs.ScalarTypes.Code(x[0]!.DType));
+    /// <summary>The dim the forward normalized over.</summary>
+    public int Dim => dim;
+    /// <summary>True for log_softmax's backward.</summary>
+    public bool Log => log;
+    public override OpKind Kind => OpKind.Composite;
     public override string FormatAttributes() => $"dim={dim}";
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[1])];
 

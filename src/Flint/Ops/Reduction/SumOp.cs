@@ -8,6 +8,7 @@ public sealed class SumOp(int[]? dims, bool keepdim, DType? dtype) : Op
     public bool KeepDim { get; } = keepdim;
     public override string Name => "sum";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => ReductionBinding.Bind("aten::sum", x[0], Dims, KeepDim, dtype);
+    public override OpKind Kind => OpKind.Reduction;
     public override string BackwardName => Dims is null ? "SumBackward0" : "SumBackward1";
     public override string FormatAttributes() => ReductionPlan.FormatDims(Dims, KeepDim);
 
@@ -29,6 +30,13 @@ public sealed class SumOp(int[]? dims, bool keepdim, DType? dtype) : Op
 public sealed class NansumOp(int[]? dims, bool keepdim, DType? dtype) : Op
 {
     public override string Name => "nansum";
+    /// <summary>The reduced dims (all when null).</summary>
+    public int[]? Dims => dims;
+    /// <summary>Whether reduced dims stay as size 1.</summary>
+    public bool KeepDim => keepdim;
+    /// <summary>The requested result dtype, if any.</summary>
+    public DType? OutDType => dtype;
+    public override OpKind Kind => OpKind.Composite;
     public override string FormatAttributes() => ReductionPlan.FormatDims(dims, keepdim);
     public override TensorMeta[] Meta(Tensor[] x) => [new(ReductionPlan.OutputSizes(x[0]._sizes, dims, keepdim), SumOp.ResultType(x[0].DType, dtype))];
 
@@ -53,6 +61,13 @@ public sealed class MeanOp(int[]? dims, bool keepdim, DType? dtype) : Op
 {
     public override string Name => "mean";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => ReductionBinding.Bind("aten::mean", x[0], dims, keepdim, dtype);
+    /// <summary>The reduced dims (all when null).</summary>
+    public int[]? Dims => dims;
+    /// <summary>Whether reduced dims stay as size 1.</summary>
+    public bool KeepDim => keepdim;
+    /// <summary>The requested result dtype, if any.</summary>
+    public DType? OutDType => dtype;
+    public override OpKind Kind => OpKind.Composite;
     public override string BackwardName => dims is null ? "MeanBackward0" : "MeanBackward1";
     public override string FormatAttributes() => ReductionPlan.FormatDims(dims, keepdim);
 
@@ -89,6 +104,7 @@ public sealed class MeanOp(int[]? dims, bool keepdim, DType? dtype) : Op
 public sealed class ProdOp(int? dim, bool keepdim, DType? dtype) : Op
 {
     public override string Name => "prod";
+    public override OpKind Kind => OpKind.Reduction;
     public override string BackwardName => dim is null ? "ProdBackward0" : "ProdBackward1";
     private int[]? Dims => dim is { } d ? [d] : null;
     public override string FormatAttributes() => dim is null ? "" : $"dim={dim}, keepdim={(keepdim ? "True" : "False")}";

@@ -6,6 +6,7 @@ public sealed class CatOp(int dim) : Op
     public int DimArg { get; } = dim;
     public override string Name => "cat";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::cat", Array.ConvertAll(x, t => t!), dim);
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"dim={DimArg}";
 
     /// <summary>PyTorch's legacy rule: a 1-D tensor of size 0 takes no part in the shape checks.</summary>
@@ -76,6 +77,9 @@ public sealed class CatOp(int dim) : Op
 public sealed class StackOp(int dim) : Op
 {
     public override string Name => "stack";
+    /// <summary>The new dim the inputs are stacked along.</summary>
+    public int Dim => dim;
+    public override OpKind Kind => OpKind.Composite;
     public override string FormatAttributes() => $"dim={dim}";
 
     private static int[] Check(Tensor[] xs, int dim, out int d)

@@ -8,6 +8,7 @@ namespace Flint.Ops;
 internal sealed class CopySlicesOp(int[] sizes, int[] strides, int relativeOffset) : Op
 {
     public override string Name => "copy_slices";
+    public override OpKind Kind => OpKind.Indexing;
     public override string BackwardName => "CopySlices";
     public override bool InPlace => true;
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
@@ -38,6 +39,7 @@ internal sealed class CopySlicesOp(int[] sizes, int[] strides, int relativeOffse
 internal sealed class AsStridedOp(int[] sizes, int[] strides, int relativeOffset) : Op
 {
     public override string Name => "as_strided";
+    public override OpKind Kind => OpKind.View;
     public override bool IsView => true;
     public override string FormatAttributes() => $"size={ShapeUtil.Format(sizes)}, stride={ShapeUtil.Format(strides)}, storage_offset={relativeOffset}";
     public override TensorMeta[] Meta(Tensor[] x) => [new(sizes, x[0].DType)];

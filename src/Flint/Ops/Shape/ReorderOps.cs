@@ -6,6 +6,7 @@ namespace Flint.Ops;
 public sealed class FlipOp(int[] dims) : Op
 {
     public override string Name => "flip";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"dims=[{string.Join(", ", dims)}]";
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
     public override Tensor[] Forward(Tensor[] x)
@@ -28,6 +29,7 @@ public sealed class FlipOp(int[] dims) : Op
 public sealed class RollOp(long[] shifts, int[] dims) : Op
 {
     public override string Name => "roll";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"shifts=[{string.Join(", ", shifts)}], dims=[{string.Join(", ", dims)}]";
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
     public override Tensor[] Forward(Tensor[] x)
@@ -58,6 +60,7 @@ public sealed class RollOp(long[] shifts, int[] dims) : Op
 public sealed class RepeatOp(long[] repeats) : Op
 {
     public override string Name => "repeat";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"repeats=[{string.Join(", ", repeats)}]";
 
     private int[] Padded(Tensor x)
@@ -115,6 +118,7 @@ public sealed class RepeatOp(long[] repeats) : Op
 public sealed class TriangleOp(bool upper, long k) : Op
 {
     public override string Name => upper ? "triu" : "tril";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"diagonal={k}";
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
     public override Tensor[] Forward(Tensor[] x)
@@ -152,6 +156,7 @@ public sealed class TriangleOp(bool upper, long k) : Op
 public sealed class DiagEmbedOp(int offset, int dim1, int dim2) : Op
 {
     public override string Name => "diag_embed";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"offset={offset}, dim1={dim1}, dim2={dim2}";
 
     internal static int[] OutSizes(int[] s, int offset, int dim1, int dim2)
@@ -179,6 +184,7 @@ public sealed class DiagEmbedOp(int offset, int dim1, int dim2) : Op
 public sealed class ConstantPadOp(long[] pad, Scalar value) : Op
 {
     public override string Name => "constant_pad_nd";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"pad=[{string.Join(", ", pad)}], value={value}";
 
     private int[] OutSizes(Tensor x)

@@ -11,6 +11,7 @@ public sealed class SplitOp(int dim, long[] pieceSizes, bool withSizes) : Op
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => withSizes
         ? Graphs.OpRegistry.Call("aten::split_with_sizes", x[0], pieceSizes, dim)
         : Graphs.OpRegistry.Call("aten::split.Tensor", x[0], pieceSizes[0], dim);
+    public override OpKind Kind => OpKind.View;
     public override bool IsView => true;
     public override string FormatAttributes() => withSizes ? $"split_sizes=[{string.Join(", ", pieceSizes)}], dim={dim}" : $"split_size={pieceSizes[0]}, dim={dim}";
 

@@ -11,6 +11,7 @@ namespace Flint.Ops;
 /// </summary>
 public abstract class StridedViewOp : Op
 {
+    public override OpKind Kind => OpKind.View;
     public override bool IsView => true;
 
     /// <summary>The output layout for an input layout. Throws PyTorch's errors for bad arguments.</summary>
@@ -42,6 +43,7 @@ public abstract class StridedViewOp : Op
 public sealed class ViewScatterOp(string name, int[] baseSizes, int[] sizes, int[] strides, int offset) : Op
 {
     public override string Name { get; } = name;
+    public override OpKind Kind => OpKind.Indexing;
     public override TensorMeta[] Meta(Tensor[] x) => [new(baseSizes, x[0].DType)];
 
     public override Tensor[] Forward(Tensor[] x)

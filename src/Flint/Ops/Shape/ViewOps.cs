@@ -5,6 +5,7 @@ public sealed class ViewOp(int[] sizes, string name = "view") : Op
 {
     public int[] Sizes { get; } = sizes;
     public override string Name { get; } = name;
+    public override OpKind Kind => OpKind.View;
     public override bool IsView => true;
     public override string FormatAttributes() => $"size={ShapeUtil.Format(Sizes)}";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::" + Name, x[0], Sizes);
@@ -19,6 +20,7 @@ public sealed class ExpandOp(int[] sizes) : Op
     public int[] Sizes { get; } = sizes;
     public override string Name => "expand";
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::expand", x[0], Sizes, false);
+    public override OpKind Kind => OpKind.View;
     public override bool IsView => true;
     public override string FormatAttributes() => $"size={ShapeUtil.Format(Sizes)}";
     public override TensorMeta[] Meta(Tensor[] x) => [new(Sizes, x[0].DType)];
@@ -38,6 +40,7 @@ public sealed class PermuteOp(int[] dims, string name = "permute", string? attrs
         for (int i = 0; i < Dims.Length; i++) if (Dims[i] != i) { if (k++ == 0) a = i; else b = i; }
         return Graphs.OpRegistry.Call("aten::transpose.int", x[0], a, b);
     }
+    public override OpKind Kind => OpKind.View;
     public override bool IsView => true;
     public override string FormatAttributes() => attrs ?? $"dims=[{string.Join(", ", Dims)}]";
 
@@ -64,6 +67,7 @@ public sealed class CloneOp(string name = "clone") : Op
     public static readonly CloneOp Instance = new();
     public static readonly CloneOp Contiguous = new("contiguous");
     public override string Name { get; } = name;
+    public override OpKind Kind => OpKind.Pointwise;
     public override string BackwardName => "CloneBackward0";
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
     public override Tensor[] Forward(Tensor[] x) => [x[0].CloneRaw()];
@@ -75,6 +79,7 @@ public sealed class ToCopyOp(DType dtype) : Op
 {
     public DType DType { get; } = dtype;
     public override string Name => "_to_copy";
+    public override OpKind Kind => OpKind.Pointwise;
     public override string BackwardName => "ToCopyBackward0";
     public override bool Differentiable => DType.IsFloatingPoint();
     public override string FormatAttributes() => $"dtype=torch.{DType.Name()}";
@@ -88,6 +93,7 @@ public sealed class CopyOp : Op
 {
     public static readonly CopyOp Instance = new();
     public override string Name => "copy_";
+    public override OpKind Kind => OpKind.Pointwise;
     public override string BackwardName => "CopyBackwards";
     public override bool InPlace => true;
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];

@@ -7,6 +7,7 @@ public sealed class UniqueOp : Op
 {
     public static readonly UniqueOp Instance = new();
     public override string Name => "_unique2";
+    public override OpKind Kind => OpKind.Extern;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) => [new([-1], x[0].DType), new(x[0]._sizes, DType.Int64), new([-1], DType.Int64)];
 
@@ -46,6 +47,7 @@ public sealed class UniqueOp : Op
 public sealed class SearchsortedOp(bool right, bool outInt32) : Op
 {
     public override string Name => "searchsorted";
+    public override OpKind Kind => OpKind.Extern;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) { Check(x[0], x[1]); return [new(x[1]._sizes, outInt32 ? DType.Int32 : DType.Int64)]; }
 
@@ -90,6 +92,7 @@ public sealed class SearchsortedOp(bool right, bool outInt32) : Op
 public sealed class BincountOp(long minlength) : Op
 {
     public override string Name => "bincount";
+    public override OpKind Kind => OpKind.Extern;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) => [new([-1], OutType(x))];
 
@@ -128,6 +131,7 @@ public sealed class BincountOp(long minlength) : Op
 public sealed class HistcOp(long bins, double min, double max) : Op
 {
     public override string Name => "histc";
+    public override OpKind Kind => OpKind.Extern;
     public override bool Differentiable => false;
     public override TensorMeta[] Meta(Tensor[] x) => [new([(int)bins], x[0].DType)];
 

@@ -42,6 +42,7 @@ internal static class SortCore
 public sealed class SortOp(int dim, bool descending, int k = -1, string name = "sort", bool stable = false) : Op
 {
     public override string Name => name;
+    public override OpKind Kind => OpKind.Extern;
     public override string BackwardName => name == "sort" && stable ? "SortBackward1" : base.BackwardName;
     public override string FormatAttributes() => $"dim={dim}, descending={(descending ? "True" : "False")}" + (k >= 0 ? $", k={k}" : "");
 
@@ -85,6 +86,7 @@ public sealed class SortOp(int dim, bool descending, int k = -1, string name = "
 public sealed class OrderStatOp(string name, int? dim, bool keepdim, int k = 0) : Op
 {
     public override string Name => name;
+    public override OpKind Kind => OpKind.Extern;
     public override string BackwardName => name == "median" && dim is null ? "MedianBackward0" : Op.CamelCase(name) + (name == "median" ? "Backward1" : "Backward0");
     public override string FormatAttributes() => $"dim={dim?.ToString() ?? "None"}, keepdim={(keepdim ? "True" : "False")}" + (name == "kthvalue" ? $", k={k}" : "");
 

@@ -10,6 +10,7 @@ namespace Flint.Ops;
 public sealed class Im2ColOp(int[] kernel, int[] dilation, int[] padding, int[] stride) : Op
 {
     public override string Name => "im2col";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => VisionGeometry.Describe(null, kernel, dilation, padding, stride);
 
     ConvGeometry Geometry(int[] x)
@@ -57,6 +58,7 @@ public sealed class Im2ColOp(int[] kernel, int[] dilation, int[] padding, int[] 
 public sealed class Col2ImOp(int[] outputSize, int[] kernel, int[] dilation, int[] padding, int[] stride) : Op
 {
     public override string Name => "col2im";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => VisionGeometry.Describe(outputSize, kernel, dilation, padding, stride);
 
     ConvGeometry Geometry(int[] x)
