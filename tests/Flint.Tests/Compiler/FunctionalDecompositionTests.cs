@@ -76,6 +76,17 @@ public class FunctionalDecompositionTests
     [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
+    public void BinaryCrossEntropyMatchesEager(DType dtype)
+    {
+        var probabilities = Randn(dtype, 2, 5, 7).Sigmoid();
+        var target = Torch.Rand([5, 7], dtype, new Generator(11));
+        foreach (var reduction in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
+            Check("binary_cross_entropy", a => [F.BinaryCrossEntropy(a[0], a[1], reduction: reduction)], [probabilities, target], TolFor(dtype));
+    }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
     public void MseLossMatchesEager(DType dtype)
     {
         foreach (var reduction in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })

@@ -12,6 +12,7 @@ internal sealed class BinaryCrossEntropyOp : Op
     public static readonly BinaryCrossEntropyOp Instance = new();
     private const double Eps = 1e-12;
     public override string Name => "binary_cross_entropy";
+    public override OpKind Kind => OpKind.Composite;
 
     public override TensorMeta[] Meta(Tensor[] x)
         => [new(x[0]._sizes, TypePromotion.ResultType(x[0], x[1]))];

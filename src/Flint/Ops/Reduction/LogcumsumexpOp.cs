@@ -10,6 +10,7 @@ namespace Flint.Ops;
 public sealed class LogcumsumexpOp(int dim) : Op
 {
     public override string Name => "logcumsumexp";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"dim={dim}";
 
     public override TensorMeta[] Meta(Tensor[] x)
