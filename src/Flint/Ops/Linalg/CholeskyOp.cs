@@ -10,6 +10,7 @@ namespace Flint.Ops;
 public sealed class LinalgCholeskyOp(bool upper) : Op
 {
     public override string Name => "linalg_cholesky_ex";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[0]._sizes, x[0].DType)];
 
     public override unsafe Tensor[] Forward(Tensor[] x)

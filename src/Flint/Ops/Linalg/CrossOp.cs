@@ -9,6 +9,7 @@ namespace Flint.Ops;
 public sealed class LinalgCrossOp(int dim) : Op
 {
     public override string Name => "linalg_cross";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"dim={dim}";
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[0]._sizes, x[0].DType)];
 

@@ -56,6 +56,7 @@ public sealed class LinalgDetOp : Op
 {
     public static readonly LinalgDetOp Instance = new();
     public override string Name => "linalg_det";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new(LinalgCore.BatchShape(x[0]._sizes), x[0].DType)];
 
     public override Tensor[] Forward(Tensor[] x)
@@ -76,6 +77,7 @@ public sealed class LinalgSlogdetOp : Op
 {
     public static readonly LinalgSlogdetOp Instance = new();
     public override string Name => "linalg_slogdet";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x)
     {
         var s = LinalgCore.BatchShape(x[0]._sizes);

@@ -11,6 +11,7 @@ namespace Flint.Ops;
 public sealed class LinalgEighOp(bool lower) : Op
 {
     public override string Name => "linalg_eigh";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"UPLO={(lower ? "L" : "U")}";
 
     public override TensorMeta[] Meta(Tensor[] x)

@@ -11,6 +11,7 @@ public sealed class LinalgInvOp : Op
 {
     public static readonly LinalgInvOp Instance = new();
     public override string Name => "linalg_inv_ex";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[0]._sizes, x[0].DType)];
 
     public override unsafe Tensor[] Forward(Tensor[] x)

@@ -11,6 +11,7 @@ namespace Flint.Ops;
 public sealed class LinalgLuFactorOp(bool checkErrors) : Op
 {
     public override string Name => "linalg_lu_factor_ex";
+    public override OpKind Kind => OpKind.Extern;
     public override bool IsOutputDifferentiable(Tensor output, int index) => index == 0;
 
     public override TensorMeta[] Meta(Tensor[] x)

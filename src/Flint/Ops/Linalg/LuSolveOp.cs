@@ -11,6 +11,7 @@ namespace Flint.Ops;
 public sealed class LinalgLuSolveOp(bool left, bool adjoint) : Op
 {
     public override string Name => "linalg_lu_solve";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[2]._sizes, x[2].DType)];
 
     public override unsafe Tensor[] Forward(Tensor[] x)

@@ -10,6 +10,7 @@ namespace Flint.Ops;
 public sealed class LinalgPinvOp(double atol, double rtol, bool hermitian) : Op
 {
     public override string Name => "linalg_pinv";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x)
     {
         var s = (int[])x[0]._sizes.Clone();

@@ -10,6 +10,7 @@ namespace Flint.Ops;
 public sealed class LinalgQrOp(string mode) : Op
 {
     public override string Name => "linalg_qr";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"mode={mode}";
 
     public override TensorMeta[] Meta(Tensor[] x)

@@ -11,6 +11,7 @@ namespace Flint.Ops;
 public sealed class LinalgSolveOp(bool left) : Op
 {
     public override string Name => "linalg_solve_ex";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[1]._sizes, x[1].DType)];
 
     public override unsafe Tensor[] Forward(Tensor[] x)
@@ -51,6 +52,7 @@ public sealed class LinalgSolveOp(bool left) : Op
 public sealed class LinalgSolveTriangularOp(bool upper, bool left, bool unitriangular) : Op
 {
     public override string Name => "linalg_solve_triangular";
+    public override OpKind Kind => OpKind.Extern;
     public override TensorMeta[] Meta(Tensor[] x) => [new(x[1]._sizes, x[1].DType)];
 
     public override unsafe Tensor[] Forward(Tensor[] x)

@@ -11,6 +11,7 @@ namespace Flint.Ops;
 public sealed class LinalgSvdOp(bool fullMatrices) : Op
 {
     public override string Name => "linalg_svd";
+    public override OpKind Kind => OpKind.Extern;
     public override string FormatAttributes() => $"full_matrices={(fullMatrices ? "True" : "False")}";
 
     public override TensorMeta[] Meta(Tensor[] x)
