@@ -9,6 +9,9 @@ namespace Flint.Ops;
 /// </summary>
 public abstract class CompositeOp : Op
 {
+    /// <summary>Composite: its <see cref="Op.Forward"/> is its decomposition.</summary>
+    public sealed override OpKind Kind => OpKind.Composite;
+
     public sealed override bool Differentiable => false;
 
     // Never called: the pieces carry the gradients.

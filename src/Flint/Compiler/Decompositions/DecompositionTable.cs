@@ -20,8 +20,11 @@ public static partial class DecompositionTable
     /// <summary>Every decomposition, by op name.</summary>
     public static IReadOnlyDictionary<string, Decomposition> All => Entries;
 
-    /// <summary>The decomposition of an op, or null when it has none.</summary>
-    public static Decomposition? Find(Op op) => Entries.GetValueOrDefault(op.Name);
+    /// <summary>The decomposition of an op, or null when it has none. A <see cref="CompositeOp"/> (linear, dropout,
+    /// flatten) is its own: its Forward runs its pieces through the dispatcher.</summary>
+    public static Decomposition? Find(Op op) => op is CompositeOp ? ForwardOfComposite : Entries.GetValueOrDefault(op.Name);
+
+    private static readonly Decomposition ForwardOfComposite = (op, inputs) => op.Forward(Array.ConvertAll(inputs, x => x!));
 
     /// <summary>Computes op's outputs with its decomposition (through the dispatcher, so modes and autograd see the
     /// ops it calls). Throws if the op has none.</summary>
