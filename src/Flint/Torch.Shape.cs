@@ -10,66 +10,66 @@ public static partial class Torch
     public static Tensor Concatenate(Tensor[] tensors, int dim = 0) => Cat(tensors, dim);
     public static Tensor Stack(Tensor[] tensors, int dim = 0) => Dispatcher.Call1(new StackOp(dim), tensors);
 
-    public static Tensor Squeeze(Tensor x) => x.Squeeze();
-    public static Tensor Squeeze(Tensor x, int dim) => x.Squeeze(dim);
-    public static Tensor Unsqueeze(Tensor x, int dim) => x.Unsqueeze(dim);
-    public static Tensor Narrow(Tensor x, int dim, long start, long length) => x.Narrow(dim, start, length);
-    public static Tensor Select(Tensor x, int dim, long index) => x.Select(dim, index);
-    public static Tensor Flatten(Tensor x, int startDim = 0, int endDim = -1) => x.Flatten(startDim, endDim);
-    public static Tensor Unflatten(Tensor x, int dim, params long[] sizes) => x.Unflatten(dim, sizes);
-    public static Tensor Movedim(Tensor x, int source, int destination) => x.Movedim(source, destination);
-    public static Tensor Movedim(Tensor x, int[] source, int[] destination) => x.Movedim(source, destination);
-    public static Tensor Permute(Tensor x, params long[] dims) => x.Permute(dims);
-    public static Tensor Transpose(Tensor x, int dim0, int dim1) => x.Transpose(dim0, dim1);
-    public static Tensor Swapaxes(Tensor x, int axis0, int axis1) => x.Transpose(axis0, axis1);
-    public static Tensor Reshape(Tensor x, params long[] shape) => x.Reshape(shape);
-    public static Tensor Diagonal(Tensor x, int offset = 0, int dim1 = 0, int dim2 = 1) => x.Diagonal(offset, dim1, dim2);
-    public static Tensor AsStrided(Tensor x, long[] size, long[] stride, long? storageOffset = null) => x.AsStrided(size, stride, storageOffset);
+    public static Tensor Squeeze(Tensor input) => input.Squeeze();
+    public static Tensor Squeeze(Tensor input, int dim) => input.Squeeze(dim);
+    public static Tensor Unsqueeze(Tensor input, int dim) => input.Unsqueeze(dim);
+    public static Tensor Narrow(Tensor input, int dim, long start, long length) => input.Narrow(dim, start, length);
+    public static Tensor Select(Tensor input, int dim, long index) => input.Select(dim, index);
+    public static Tensor Flatten(Tensor input, int startDim = 0, int endDim = -1) => input.Flatten(startDim, endDim);
+    public static Tensor Unflatten(Tensor input, int dim, params long[] sizes) => input.Unflatten(dim, sizes);
+    public static Tensor Movedim(Tensor input, int source, int destination) => input.Movedim(source, destination);
+    public static Tensor Movedim(Tensor input, int[] source, int[] destination) => input.Movedim(source, destination);
+    public static Tensor Permute(Tensor input, params long[] dims) => input.Permute(dims);
+    public static Tensor Transpose(Tensor input, int dim0, int dim1) => input.Transpose(dim0, dim1);
+    public static Tensor Swapaxes(Tensor input, int axis0, int axis1) => input.Transpose(axis0, axis1);
+    public static Tensor Reshape(Tensor input, params long[] shape) => input.Reshape(shape);
+    public static Tensor Diagonal(Tensor input, int offset = 0, int dim1 = 0, int dim2 = 1) => input.Diagonal(offset, dim1, dim2);
+    public static Tensor AsStrided(Tensor input, long[] size, long[] stride, long? storageOffset = null) => input.AsStrided(size, stride, storageOffset);
 
-    public static Tensor Gather(Tensor x, int dim, Tensor index) => x.Gather(dim, index);
-    public static Tensor Scatter(Tensor x, int dim, Tensor index, Tensor src) => x.Scatter(dim, index, src);
-    public static Tensor Scatter(Tensor x, int dim, Tensor index, Scalar value) => x.Scatter(dim, index, value);
-    public static Tensor ScatterAdd(Tensor x, int dim, Tensor index, Tensor src) => x.ScatterAdd(dim, index, src);
-    public static Tensor IndexSelect(Tensor x, int dim, Tensor index) => x.IndexSelect(dim, index);
-    public static Tensor IndexAdd(Tensor x, int dim, Tensor index, Tensor source, Scalar? alpha = null) => x.IndexAdd(dim, index, source, alpha);
+    public static Tensor Gather(Tensor input, int dim, Tensor index) => input.Gather(dim, index);
+    public static Tensor Scatter(Tensor input, int dim, Tensor index, Tensor src) => input.Scatter(dim, index, src);
+    public static Tensor Scatter(Tensor input, int dim, Tensor index, Scalar value) => input.Scatter(dim, index, value);
+    public static Tensor ScatterAdd(Tensor input, int dim, Tensor index, Tensor src) => input.ScatterAdd(dim, index, src);
+    public static Tensor IndexSelect(Tensor input, int dim, Tensor index) => input.IndexSelect(dim, index);
+    public static Tensor IndexAdd(Tensor input, int dim, Tensor index, Tensor source, Scalar? alpha = null) => input.IndexAdd(dim, index, source, alpha);
 }
 
 public static partial class Torch
 {
-    public static Tensor[] Split(Tensor x, long splitSize, int dim = 0) => x.Split(splitSize, dim);
-    public static Tensor[] Split(Tensor x, long[] splitSizes, int dim = 0) => x.Split(splitSizes, dim);
-    public static Tensor[] Chunk(Tensor x, long chunks, int dim = 0) => x.Chunk(chunks, dim);
-    public static Tensor[] Unbind(Tensor x, int dim = 0) => x.Unbind(dim);
-    public static Tensor Flip(Tensor x, params long[] dims) => x.Flip(dims);
-    public static Tensor Fliplr(Tensor x) => x.Fliplr();
-    public static Tensor Flipud(Tensor x) => x.Flipud();
-    public static Tensor Roll(Tensor x, long shift, int? dim = null) => x.Roll(shift, dim);
-    public static Tensor Roll(Tensor x, long[] shifts, int[] dims) => x.Roll(shifts, dims);
-    public static Tensor Tile(Tensor x, params long[] reps) => x.Tile(reps);
-    public static Tensor RepeatInterleave(Tensor x, long repeats, int? dim = null) => x.RepeatInterleave(repeats, dim);
-    public static Tensor RepeatInterleave(Tensor x, Tensor repeats, int? dim = null) => x.RepeatInterleave(repeats, dim);
-    public static Tensor Tril(Tensor x, long diagonal = 0) => x.Tril(diagonal);
-    public static Tensor Triu(Tensor x, long diagonal = 0) => x.Triu(diagonal);
-    public static Tensor Diag(Tensor x, int diagonal = 0) => x.Diag(diagonal);
-    public static Tensor DiagEmbed(Tensor x, int offset = 0, int dim1 = -2, int dim2 = -1) => x.DiagEmbed(offset, dim1, dim2);
-    public static Tensor Take(Tensor x, Tensor index) => x.Take(index);
-    public static Tensor MaskedFill(Tensor x, Tensor mask, Scalar value) => x.MaskedFill(mask, value);
-    public static Tensor MaskedSelect(Tensor x, Tensor mask) => x.MaskedSelect(mask);
-    public static Tensor MaskedScatter(Tensor x, Tensor mask, Tensor source) => x.MaskedScatter(mask, source);
-    public static Tensor Nonzero(Tensor x) => x.Nonzero();
-    public static Tensor[] NonzeroAsTuple(Tensor x) => x.NonzeroAsTuple();
-    public static Tensor Argwhere(Tensor x) => x.Nonzero();
-    public static Tensor IndexCopy(Tensor x, int dim, Tensor index, Tensor source) => x.IndexCopy(dim, index, source);
-    public static Tensor IndexFill(Tensor x, int dim, Tensor index, Scalar value) => x.IndexFill(dim, index, value);
-    public static Tensor IndexPut(Tensor x, Tensor?[] indices, Tensor values, bool accumulate = false) => x.IndexPut(indices, values, accumulate);
+    public static Tensor[] Split(Tensor input, long splitSize, int dim = 0) => input.Split(splitSize, dim);
+    public static Tensor[] Split(Tensor input, long[] splitSizes, int dim = 0) => input.Split(splitSizes, dim);
+    public static Tensor[] Chunk(Tensor input, long chunks, int dim = 0) => input.Chunk(chunks, dim);
+    public static Tensor[] Unbind(Tensor input, int dim = 0) => input.Unbind(dim);
+    public static Tensor Flip(Tensor input, params long[] dims) => input.Flip(dims);
+    public static Tensor Fliplr(Tensor input) => input.Fliplr();
+    public static Tensor Flipud(Tensor input) => input.Flipud();
+    public static Tensor Roll(Tensor input, long shift, int? dim = null) => input.Roll(shift, dim);
+    public static Tensor Roll(Tensor input, long[] shifts, int[] dims) => input.Roll(shifts, dims);
+    public static Tensor Tile(Tensor input, params long[] reps) => input.Tile(reps);
+    public static Tensor RepeatInterleave(Tensor input, long repeats, int? dim = null) => input.RepeatInterleave(repeats, dim);
+    public static Tensor RepeatInterleave(Tensor input, Tensor repeats, int? dim = null) => input.RepeatInterleave(repeats, dim);
+    public static Tensor Tril(Tensor input, long diagonal = 0) => input.Tril(diagonal);
+    public static Tensor Triu(Tensor input, long diagonal = 0) => input.Triu(diagonal);
+    public static Tensor Diag(Tensor input, int diagonal = 0) => input.Diag(diagonal);
+    public static Tensor DiagEmbed(Tensor input, int offset = 0, int dim1 = -2, int dim2 = -1) => input.DiagEmbed(offset, dim1, dim2);
+    public static Tensor Take(Tensor input, Tensor index) => input.Take(index);
+    public static Tensor MaskedFill(Tensor input, Tensor mask, Scalar value) => input.MaskedFill(mask, value);
+    public static Tensor MaskedSelect(Tensor input, Tensor mask) => input.MaskedSelect(mask);
+    public static Tensor MaskedScatter(Tensor input, Tensor mask, Tensor source) => input.MaskedScatter(mask, source);
+    public static Tensor Nonzero(Tensor input) => input.Nonzero();
+    public static Tensor[] NonzeroAsTuple(Tensor input) => input.NonzeroAsTuple();
+    public static Tensor Argwhere(Tensor input) => input.Nonzero();
+    public static Tensor IndexCopy(Tensor input, int dim, Tensor index, Tensor source) => input.IndexCopy(dim, index, source);
+    public static Tensor IndexFill(Tensor input, int dim, Tensor index, Scalar value) => input.IndexFill(dim, index, value);
+    public static Tensor IndexPut(Tensor input, Tensor?[] indices, Tensor values, bool accumulate = false) => input.IndexPut(indices, values, accumulate);
 
     /// <summary>torch.set_printoptions (profile "default", "short" or "full").</summary>
     public static void SetPrintoptions(int? precision = null, int? threshold = null, int? edgeitems = null, int? linewidth = null, bool? sciMode = null, string? profile = null)
         => TensorFormatter.SetPrintOptions(precision, threshold, edgeitems, linewidth, sciMode, profile);
 
-    public static Tensor Atleast1d(Tensor x) => x.Dim == 0 ? x.Reshape(1) : x;
-    public static Tensor Atleast2d(Tensor x) => x.Dim switch { 0 => x.Reshape(1, 1), 1 => x.Unsqueeze(0), _ => x };
-    public static Tensor Atleast3d(Tensor x) => x.Dim switch { 0 => x.Reshape(1, 1, 1), 1 => x.Unsqueeze(0).Unsqueeze(-1), 2 => x.Unsqueeze(-1), _ => x };
+    public static Tensor Atleast1d(Tensor input) => input.Dim == 0 ? input.Reshape(1) : input;
+    public static Tensor Atleast2d(Tensor input) => input.Dim switch { 0 => input.Reshape(1, 1), 1 => input.Unsqueeze(0), _ => input };
+    public static Tensor Atleast3d(Tensor input) => input.Dim switch { 0 => input.Reshape(1, 1, 1), 1 => input.Unsqueeze(0).Unsqueeze(-1), 2 => input.Unsqueeze(-1), _ => input };
 
     /// <summary>Stacks horizontally: along dim 0 for 1-D tensors, dim 1 otherwise.</summary>
     public static Tensor Hstack(Tensor[] tensors)

@@ -37,16 +37,16 @@ public partial class Tensor
 
 public static partial class Torch
 {
-    public static ValuesIndices Sort(Flint.Tensor x, int dim = -1, bool descending = false, bool stable = false) => x.Sort(dim, descending, stable);
-    public static Flint.Tensor Argsort(Flint.Tensor x, int dim = -1, bool descending = false, bool stable = false) => x.Argsort(dim, descending, stable);
-    public static ValuesIndices Topk(Flint.Tensor x, int k, int dim = -1, bool largest = true, bool sorted = true) => x.Topk(k, dim, largest, sorted);
-    public static ValuesIndices Kthvalue(Flint.Tensor x, int k, int dim = -1, bool keepdim = false) => x.Kthvalue(k, dim, keepdim);
-    public static Flint.Tensor Median(Flint.Tensor x) => x.Median();
-    public static ValuesIndices Median(Flint.Tensor x, int dim, bool keepdim = false) => x.Median(dim, keepdim);
-    public static ValuesIndices Mode(Flint.Tensor x, int dim = -1, bool keepdim = false) => x.Mode(dim, keepdim);
-    public static UniqueResult Unique(Flint.Tensor x, bool sorted = true, bool returnInverse = false, bool returnCounts = false) => x.Unique(sorted, returnInverse, returnCounts);
-    public static Flint.Tensor Bincount(Flint.Tensor x, Flint.Tensor? weights = null, long minlength = 0) => x.Bincount(weights, minlength);
-    public static Flint.Tensor Histc(Flint.Tensor x, long bins = 100, double min = 0, double max = 0) => x.Histc(bins, min, max);
+    public static ValuesIndices Sort(Flint.Tensor input, int dim = -1, bool descending = false, bool stable = false) => input.Sort(dim, descending, stable);
+    public static Flint.Tensor Argsort(Flint.Tensor input, int dim = -1, bool descending = false, bool stable = false) => input.Argsort(dim, descending, stable);
+    public static ValuesIndices Topk(Flint.Tensor input, int k, int dim = -1, bool largest = true, bool sorted = true) => input.Topk(k, dim, largest, sorted);
+    public static ValuesIndices Kthvalue(Flint.Tensor input, int k, int dim = -1, bool keepdim = false) => input.Kthvalue(k, dim, keepdim);
+    public static Flint.Tensor Median(Flint.Tensor input) => input.Median();
+    public static ValuesIndices Median(Flint.Tensor input, int dim, bool keepdim = false) => input.Median(dim, keepdim);
+    public static ValuesIndices Mode(Flint.Tensor input, int dim = -1, bool keepdim = false) => input.Mode(dim, keepdim);
+    public static UniqueResult Unique(Flint.Tensor input, bool sorted = true, bool returnInverse = false, bool returnCounts = false) => input.Unique(sorted, returnInverse, returnCounts);
+    public static Flint.Tensor Bincount(Flint.Tensor input, Flint.Tensor? weights = null, long minlength = 0) => input.Bincount(weights, minlength);
+    public static Flint.Tensor Histc(Flint.Tensor input, long bins = 100, double min = 0, double max = 0) => input.Histc(bins, min, max);
 
     /// <summary>Indices where values would be inserted into sorted_sequence to keep it sorted (side "left"/"right").</summary>
     public static Flint.Tensor Searchsorted(Flint.Tensor sortedSequence, Flint.Tensor values, bool outInt32 = false, bool right = false, string? side = null)

@@ -108,3 +108,57 @@ public class FunctionalCallsTests
         Assert.Equal(new long[] { 2 }, x[1.., new[] { 0, 1 }].Shape[..1]); // a list among other indices
     }
 }
+
+/// <summary>The remaining torch.nn.functional entries (multilabel_margin_loss, triplet_margin_with_distance_loss,
+/// pdist, conv_tbc, rrelu) against parity_functional.json.</summary>
+public class FunctionalRestTests
+{
+    private static ParityCase Case(string name) => ParityCase.Load("parity_functional", name);
+
+    [Theory]
+    [InlineData("multilabel_margin", Reduction.Mean)]
+    [InlineData("multilabel_margin_none", Reduction.None)]
+    [InlineData("multilabel_margin_1d", Reduction.None)]
+    public void MultilabelMarginLossMatchesPyTorch(string name, Reduction reduction)
+    {
+        var c = Case(name);
+        var x = c.In("x");
+        c.Check(new MultiLabelMarginLoss(reduction).Call(x, c.In("t")), ("x", x));
+    }
+
+    [Fact]
+    public void TripletMarginWithDistanceLossMatchesPyTorch()
+    {
+        var c = Case("triplet_distance");
+        var (a, p, n) = (c.In("a"), c.In("p"), c.In("n"));
+        c.Check(F.TripletMarginWithDistanceLoss(a, p, n), ("a", a), ("p", p), ("n", n));
+        c = Case("triplet_distance_cosine_swap");
+        (a, p, n) = (c.In("a"), c.In("p"), c.In("n"));
+        c.Check(F.TripletMarginWithDistanceLoss(a, p, n, distanceFunction: (u, v) => 1.0 - F.CosineSimilarity(u, v),
+            margin: 0.5, swap: true, reduction: Reduction.None), ("a", a), ("p", p), ("n", n));
+    }
+
+    [Theory]
+    [InlineData("pdist", 2.0)]
+    [InlineData("pdist_p1", 1.0)]
+    public void PdistMatchesPyTorch(string name, double p)
+    {
+        var c = Case(name);
+        var x = c.In("x");
+        c.Check(F.Pdist(x, p), ("x", x));
+    }
+
+    [Fact]
+    public void ConvTbcAndRreluMatchPyTorch()
+    {
+        var c = Case("conv_tbc");
+        var (x, w, b) = (c.In("x"), c.In("w"), c.In("b"));
+        c.Check(F.ConvTbc(x, w, b, 1), ("x", x), ("w", w), ("b", b));
+        c = Case("rrelu_eval");
+        x = c.In("x");
+        c.Check(F.Rrelu(x, 0.1, 0.3), ("x", x));
+        var r = F.Rrelu(Torch.Full([1000], -1.0), 0.1, 0.3, training: true, generator: new Generator(4));
+        Assert.InRange(r.Min().Item(), -0.3, -0.1); // each slope drawn from [lower, upper)
+        Assert.InRange(r.Max().Item(), -0.3, -0.1);
+    }
+}

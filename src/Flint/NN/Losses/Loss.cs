@@ -150,3 +150,9 @@ public sealed class MultiMarginLoss(int p = 1, double margin = 1, Tensor? weight
     public override Tensor Forward(Tensor input, Tensor target)
         => Functional.MultiMarginLoss(input, target, P, Margin, weight, Reduction);
 }
+
+/// <summary>nn.MultiLabelMarginLoss: see <see cref="Functional.MultilabelMarginLoss"/>.</summary>
+public sealed class MultiLabelMarginLoss(Reduction reduction = Reduction.Mean) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.MultilabelMarginLoss(input, target, Reduction);
+}
