@@ -100,7 +100,9 @@ public partial class Tensor
 
     /// <summary>A tensor sharing storage (and version counter) with this one, outside the autograd graph.</summary>
     /// <remarks>Like PyTorch's, its _base is None: in-place writes to it never rewrite another tensor's history.</remarks>
-    public Tensor Detach() => new(_storage, _offset, _sizes, _strides);
+    public Tensor Detach() => Dispatcher.ModeActive ? Dispatcher.Call1(DetachOp.Instance, [this]) : DetachRaw();
+
+    internal Tensor DetachRaw() => new(_storage, _offset, _sizes, _strides);
 
     public Tensor Detach_()
     {

@@ -155,6 +155,11 @@ public static class Interpreter
                 frame[step.Outputs[0]] = frame[step.Inputs[0]];
                 break;
             default:
+                if (n.HasAttribute(DirectOp.Attribute) && n.Attribute(DirectOp.Attribute) is Op op)
+                {
+                    DirectOp.Run(op, step.Inputs, step.Outputs, frame, n);
+                    break;
+                }
                 throw new NotSupportedException($"the interpreter cannot run {n.Kind}: no schema or prim rule for it");
         }
     }

@@ -103,7 +103,12 @@ public static class Dispatcher
     {
         var modes = _modes;
         if (modes is null || modes.Count <= _skipModes) return;
-        modes[modes.Count - 1 - _skipModes].OnValueRead(t);
+        // the mode's callback runs below itself, as Dispatch does: ops it runs (a capture flushing its pending graph)
+        // go to the modes under it and then to eager execution
+        var mode = modes[modes.Count - 1 - _skipModes];
+        _skipModes++;
+        try { mode.OnValueRead(t); }
+        finally { _skipModes--; }
     }
 
     /// <summary>Eager execution: the kernel, then (if any input requires grad) the grad_fn for the outputs.</summary>

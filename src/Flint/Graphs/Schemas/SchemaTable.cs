@@ -99,6 +99,7 @@ internal static partial class SchemaTable
         R("aten::flatten.using_ints(Tensor(a) self, int start_dim=0, int end_dim=-1) -> Tensor(a)",
             a => a.T(0).Flatten((int)a.Int(1), (int)a.Int(2)));
         R("aten::clone(Tensor self, *, int? memory_format=None) -> Tensor", a => a.T(0).Clone());
+        R("aten::detach(Tensor(a) self) -> Tensor(a)", a => a.T(0).Detach());
         R("aten::contiguous(Tensor(a) self, *, int memory_format=0) -> Tensor(a)", a => a.T(0).Contiguous());
         R("aten::cat(Tensor[] tensors, int dim=0) -> Tensor", a => Torch.Cat(a.Tensors(0), (int)a.Int(1)));
         R("aten::split.Tensor(Tensor(a -> *) self, SymInt split_size, int dim=0) -> Tensor(a)[]",

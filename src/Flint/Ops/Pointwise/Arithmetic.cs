@@ -22,7 +22,9 @@ public sealed class AddOp : Op
 
     public double Alpha { get; }
     public override string Name { get; }
-    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call($"aten::{Name}.Tensor", x[0], x[1], Alpha);
+    // an integral alpha binds as an int, as PyTorch records it (and as integer tensors require)
+    public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call($"aten::{Name}.Tensor", x[0], x[1],
+        Alpha == Math.Round(Alpha) && Math.Abs(Alpha) < 1e15 ? (object)(long)Alpha : Alpha);
     public override OpKind Kind => OpKind.Pointwise;
     public override string FormatAttributes() => Alpha == 1 ? "" : $"alpha={PyFormat.Float(Alpha)}";
 
