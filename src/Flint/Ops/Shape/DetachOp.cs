@@ -11,6 +11,7 @@ public sealed class DetachOp : Op
     public override string Name => "detach";
     public override bool Differentiable => false;
     public override bool IsView => true;
+    public override OpKind Kind => OpKind.View;
     public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
     public override Tensor[] Forward(Tensor[] x) => [x[0].DetachRaw()];
     public override Tensor?[] Backward(Autograd.BackwardContext ctx) => [null];
