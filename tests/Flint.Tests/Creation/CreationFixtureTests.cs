@@ -4,6 +4,7 @@ using Flint;
 namespace Flint.Tests.Creation;
 
 /// <summary>Factories and seeded random tensors against PyTorch's values (Fixtures/creation.json, gen_creation.py).</summary>
+[Collection("DefaultGenerator")] // seeds Generator.Default: no other test may draw between the seed and the check
 public class CreationFixtureTests
 {
     private static Tensor Make(string name, JsonElement a)
