@@ -28,6 +28,8 @@ public static partial class Torch
     public static Tensor Subtract(Tensor input, Scalar other, Scalar? alpha = null) => input.Sub(other, alpha);
     public static Tensor Moveaxis(Tensor input, int source, int destination) => input.Moveaxis(source, destination);
     public static Tensor Moveaxis(Tensor input, int[] source, int[] destination) => input.Movedim(source, destination);
+    /// <summary>torch.t: the transpose of a matrix (a vector or scalar comes back as it is).</summary>
+    public static Tensor T(Tensor input) => input.t();
     public static Tensor Swapdims(Tensor input, int dim0, int dim1) => input.Swapdims(dim0, dim1);
 
     /// <summary>torch.max(input, other): the elementwise maximum (NaN propagates), as torch.maximum.</summary>

@@ -1,7 +1,7 @@
 namespace Flint.NN;
 
 // The remaining torch.nn.functional entries, composed from existing ops: multilabel_margin_loss,
-// triplet_margin_with_distance_loss, pdist, conv_tbc and rrelu.
+// triplet_margin_with_distance_loss, pdist, conv_tbc, rrelu and gumbel_softmax.
 public static partial class Functional
 {
     /// <summary>
@@ -89,5 +89,20 @@ public static partial class Functional
         if (!training) return input.LeakyRelu((lower + upper) / 2);
         var slope = Torch.Rand(input.Shape, input.DType, generator) * (upper - lower) + lower;
         return Torch.Where(input.Gt(0), input, input * slope);
+    }
+
+    /// <summary>
+    /// Softmax of (logits + Gumbel noise) / tau along dim; with hard, the one-hot of its argmax in the forward and the
+    /// soft gradient in the backward (straight-through). The noise is −log of exponential draws, as PyTorch makes
+    /// it, so a generator seeded as torch.manual_seed gives PyTorch's samples.
+    /// </summary>
+    public static Tensor GumbelSoftmax(Tensor logits, double tau = 1, bool hard = false, int dim = -1, Generator? generator = null)
+    {
+        var gumbels = -Torch.EmptyLike(logits).Exponential_(1, generator).Log();
+        var ySoft = ((logits + gumbels) / tau).Softmax(dim);
+        if (!hard) return ySoft;
+        var index = ySoft.Max(dim, keepdim: true).Indices;
+        var yHard = Torch.ZerosLike(logits).Scatter(dim, index, 1.0);
+        return yHard - ySoft.Detach() + ySoft;
     }
 }

@@ -162,3 +162,19 @@ public class FunctionalRestTests
         Assert.InRange(r.Max().Item(), -0.3, -0.1);
     }
 }
+
+/// <summary>gumbel_softmax against PyTorch's samples from the same seed.</summary>
+public class GumbelSoftmaxTests
+{
+    [Theory]
+    [InlineData("gumbel_softmax_seed7", false)]
+    [InlineData("gumbel_softmax_hard_seed7", true)]
+    public void GumbelSoftmaxMatchesPyTorchFromTheSameSeed(string name, bool hard)
+    {
+        var c = ParityCase.Load("parity_functional", name);
+        var x = c.In("x");
+        var y = hard ? F.GumbelSoftmax(x, hard: true, dim: 0, generator: new Generator(7))
+                     : F.GumbelSoftmax(x, tau: 0.5, generator: new Generator(7));
+        c.Check(y, ("x", x));
+    }
+}

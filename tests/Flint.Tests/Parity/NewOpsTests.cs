@@ -172,6 +172,7 @@ public class NewOpsTests
         var m = Torch.Zeros(2, 3, 4);
         Assert.Equal(new long[] { 3, 4, 2 }, Torch.Moveaxis(m, 0, 2).Shape);
         Assert.Equal(new long[] { 4, 3, 2 }, Torch.Swapdims(m, 0, 2).Shape);
+        Assert.Equal(new long[] { 3, 2 }, Torch.T(Torch.Zeros(2, 3)).Shape);
         Assert.Equal(new long[] { 1, 1 }, Torch.Argwhere(Torch.Tensor(new[] { 0.0, 3.0 })).Shape);
     }
 
