@@ -166,6 +166,8 @@ public class VectorWidthTests
         }
     }
 
+    // The arithmetic ops are IBandwidthBound (they run at Vector256 on both settings); this pins their results, with a
+    // repeated scalar on either side, and that switching the width changes nothing for them.
     [Fact]
     public void BinaryKernelsAgreeAcrossWidthsForArraysAndRepeatedScalars()
     {

@@ -75,7 +75,7 @@ public readonly struct GeluBackwardOp<T>(bool tanh) : IBinary<T> where T : unman
 }
 
 /// <summary>sigmoid_backward(grad, y) = grad·(1 − y)·y (PyTorch's order of operations).</summary>
-public struct SigmoidBackwardOp<T> : IBinary<T> where T : unmanaged, IFloatingPointIeee754<T>
+public struct SigmoidBackwardOp<T> : IBinary<T>, IBandwidthBound where T : unmanaged, IFloatingPointIeee754<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T g, T y) => g * (T.One - y) * y;
@@ -83,7 +83,7 @@ public struct SigmoidBackwardOp<T> : IBinary<T> where T : unmanaged, IFloatingPo
 }
 
 /// <summary>tanh_backward(grad, y) = grad·(1 − y²).</summary>
-public struct TanhBackwardOp<T> : IBinary<T> where T : unmanaged, IFloatingPointIeee754<T>
+public struct TanhBackwardOp<T> : IBinary<T>, IBandwidthBound where T : unmanaged, IFloatingPointIeee754<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T g, T y) => g * (T.One - y * y);
@@ -111,7 +111,7 @@ public struct SiluBackwardOp<T> : IBinary<T> where T : unmanaged, IFloatingPoint
 }
 
 /// <summary>threshold_backward(grad, x, threshold) = x ≤ threshold ? 0 : grad (relu's derivative with threshold 0).</summary>
-public readonly struct ThresholdBackwardOp<T>(T threshold) : IBinary<T> where T : unmanaged, INumber<T>
+public readonly struct ThresholdBackwardOp<T>(T threshold) : IBinary<T>, IBandwidthBound where T : unmanaged, INumber<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T g, T x) => x <= threshold ? T.Zero : g;

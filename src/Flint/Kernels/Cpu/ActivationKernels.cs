@@ -19,7 +19,7 @@ public struct SigmoidOp<T> : IUnary<T> where T : unmanaged, IFloatingPointIeee75
 }
 
 /// <summary>min(max(x, lo), hi) with NaN propagating (clamp, relu, hardtanh); lo/hi absent are ±inf (or the int range).</summary>
-public readonly struct ClampOp<T> : IUnary<T> where T : unmanaged, INumber<T>
+public readonly struct ClampOp<T> : IUnary<T>, IBandwidthBound where T : unmanaged, INumber<T>
 {
     private readonly T _lo, _hi;
     public ClampOp(double lo, double hi) { _lo = Bound(lo); _hi = Bound(hi); }
@@ -91,7 +91,7 @@ public readonly struct EluOp<T>(double alpha, double scale, double inputScale) :
     }
 }
 
-public readonly struct LeakyReluOp<T>(double slope) : IUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
+public readonly struct LeakyReluOp<T>(double slope) : IUnary<T>, IBandwidthBound where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T _k = T.CreateTruncating(slope);
     public bool Vectorized => true;
@@ -101,7 +101,7 @@ public readonly struct LeakyReluOp<T>(double slope) : IUnary<T> where T : unmana
 }
 
 /// <summary>hardsigmoid = clamp(x/6 + ½, 0, 1); hardswish = x·hardsigmoid(x).</summary>
-public readonly struct HardSigmoidOp<T>(bool swish) : IUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
+public readonly struct HardSigmoidOp<T>(bool swish) : IUnary<T>, IBandwidthBound where T : unmanaged, IFloatingPointIeee754<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 
 namespace Flint.Kernels.Cpu;
 
-public struct AddOp<T> : IBinary<T> where T : unmanaged, INumber<T>
+public struct AddOp<T> : IBinary<T>, IBandwidthBound where T : unmanaged, INumber<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T a, T b) => a + b;
@@ -12,7 +12,7 @@ public struct AddOp<T> : IBinary<T> where T : unmanaged, INumber<T>
 }
 
 /// <summary>a + alpha·b (PyTorch's add with alpha; sub is alpha = −1).</summary>
-public struct AddScaledOp<T>(T alpha) : IBinary<T> where T : unmanaged, INumber<T>
+public struct AddScaledOp<T>(T alpha) : IBinary<T>, IBandwidthBound where T : unmanaged, INumber<T>
 {
     private readonly T _alpha = alpha;
     public bool Vectorized => true;
@@ -20,14 +20,14 @@ public struct AddScaledOp<T>(T alpha) : IBinary<T> where T : unmanaged, INumber<
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T> => a + TV.Create(_alpha) * b;
 }
 
-public struct SubOp<T> : IBinary<T> where T : unmanaged, INumber<T>
+public struct SubOp<T> : IBinary<T>, IBandwidthBound where T : unmanaged, INumber<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T a, T b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public TV Invoke<TV>(TV a, TV b) where TV : struct, IVec<TV, T> => a - b;
 }
 
-public struct MulOp<T> : IBinary<T> where T : unmanaged, INumber<T>
+public struct MulOp<T> : IBinary<T>, IBandwidthBound where T : unmanaged, INumber<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T a, T b) => a * b;
@@ -35,7 +35,7 @@ public struct MulOp<T> : IBinary<T> where T : unmanaged, INumber<T>
 }
 
 /// <summary>True division (float and double only: integer inputs are promoted before).</summary>
-public struct DivOp<T> : IBinary<T> where T : unmanaged, IFloatingPointIeee754<T>
+public struct DivOp<T> : IBinary<T>, IBandwidthBound where T : unmanaged, IFloatingPointIeee754<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T Invoke(T a, T b) => a / b;
@@ -43,7 +43,7 @@ public struct DivOp<T> : IBinary<T> where T : unmanaged, IFloatingPointIeee754<T
 }
 
 /// <summary>maximum/minimum propagate NaN; fmax/fmin prefer the number (IEEE maxNum).</summary>
-public struct MaxMinOp<T>(bool max, bool number) : IBinary<T> where T : unmanaged, INumber<T>
+public struct MaxMinOp<T>(bool max, bool number) : IBinary<T>, IBandwidthBound where T : unmanaged, INumber<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -197,7 +197,7 @@ public struct DivKernel : IFloatBinaryKernel
 
 public enum BitwiseFn { And, Or, Xor }
 
-public struct BitwiseOp<T>(BitwiseFn fn) : IBinary<T> where T : unmanaged, IBinaryInteger<T>
+public struct BitwiseOp<T>(BitwiseFn fn) : IBinary<T>, IBandwidthBound where T : unmanaged, IBinaryInteger<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

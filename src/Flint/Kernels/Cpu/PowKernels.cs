@@ -26,7 +26,7 @@ public readonly struct PowScalarKernel(double exponent) : IFloatUnaryKernel
 
 public enum PowKind { Sqrt, Rsqrt, Reciprocal, Square, Cube, InvSquare, General }
 
-public readonly struct PowSpecialOp<T>(PowKind kind) : IUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
+public readonly struct PowSpecialOp<T>(PowKind kind) : IUnary<T>, IBandwidthBound where T : unmanaged, IFloatingPointIeee754<T>
 {
     public bool Vectorized => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
