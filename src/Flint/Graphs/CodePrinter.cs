@@ -14,13 +14,18 @@ public sealed class CodePrinter
     private readonly Dictionary<Value, string> _names = new();
     private readonly HashSet<string> _used = new();
     private int _temp, _constants;
+    private readonly Func<Tensor, string>? _tensorConstant;
 
-    private CodePrinter() { }
+    private CodePrinter(Func<Tensor, string>? tensorConstant) { _tensorConstant = tensorConstant; }
 
-    /// <summary>The code of <paramref name="g"/> as a method (self first) or function named <paramref name="name"/>.</summary>
-    public static string Print(Graph g, string name)
+    /// <summary>
+    /// The code of <paramref name="g"/> as a method (self first) or function named <paramref name="name"/>.
+    /// <paramref name="tensorConstant"/> names tensor constants (an archive numbers them across all its code);
+    /// by default they are CONSTANTS.c0, c1 … in order of appearance.
+    /// </summary>
+    public static string Print(Graph g, string name, Func<Tensor, string>? tensorConstant = null)
     {
-        var p = new CodePrinter();
+        var p = new CodePrinter(tensorConstant);
         p.Header(g, name);
         p.Body(g.Block, 1);
         p.Line(1, "return " + p.Returned(g.Outputs));
@@ -52,7 +57,9 @@ public sealed class CodePrinter
                 _names[n.Output()] = Literal(n);
                 return;
             case "prim::GetAttr":
-                Assign(depth, n, $"{Ref(n.Input())}.{n.NameAttribute}");
+                // a name that is not an identifier (Sequential's "0") is read with getattr, as PyTorch prints it
+                Assign(depth, n, IsIdentifier(n.NameAttribute) ? $"{Ref(n.Input())}.{n.NameAttribute}"
+                    : $"getattr({Ref(n.Input())}, \"{n.NameAttribute}\")");
                 return;
             case "prim::CallMethod":
                 Assign(depth, n, $"({Ref(n.Input())}).{n.NameAttribute}({string.Concat(n.Inputs.Skip(1).Select(v => Ref(v) + ", "))})");
@@ -90,7 +97,7 @@ public sealed class CodePrinter
             if (a.KwargOnly) { if (!IsDefault(n.Input(i), a)) args.Add($"{a.Name}={Ref(n.Input(i))}"); }
             else if (i <= last) args.Add(Ref(n.Input(i)));
         }
-        var ns = s.Name.StartsWith("aten::", StringComparison.Ordinal) ? "torch." : s.Name[..s.Name.IndexOf(':')] + ".";
+        var ns = s.Name.StartsWith("aten::", StringComparison.Ordinal) ? "torch." : "ops." + s.Name[..s.Name.IndexOf(':')] + ".";
         return ns + s.Name[(s.Name.IndexOf("::", StringComparison.Ordinal) + 2)..] + "(" + string.Join(", ", args) + ")";
     }
 
@@ -161,11 +168,14 @@ public sealed class CodePrinter
             bool b => b ? "True" : "False",
             double d => PyFormat.Float(d),
             string s => "\"" + s + "\"",
-            Tensor => "CONSTANTS.c" + _constants++,
+            Tensor t => _tensorConstant?.Invoke(t) ?? "CONSTANTS.c" + _constants++,
             long[] a => "[" + string.Join(", ", a) + "]",
             var v => Constants.Format(v),
         };
     }
+
+    private static bool IsIdentifier(string s)
+        => s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     /// <summary>A TorchScript type in Python annotation form (Tensor, int, List[int], Tuple[Tensor, Tensor]).</summary>
     public static string PyType(JitType t) => t switch

@@ -115,7 +115,7 @@ internal static class SchemaParser
             "ScalarType" => JitType.Int,
             "Device" => JitType.Device,
             "Generator" => JitType.Any,
-            "Any" => JitType.Any,
+            "Any" or "t" => JitType.Any,   // t: a type variable (len.t, __getitem__.t), resolved from the arguments
             _ => throw new FormatException($"unknown schema type '{t}'"),
         }, write, 0);
     }

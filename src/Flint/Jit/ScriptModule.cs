@@ -58,6 +58,9 @@ public class ScriptModule : Module<Tensor, Tensor>, IScriptObject
     public void AddParameter(string name, Parameter p) => RegisterParameter(name, p);
     public void AddBuffer(string name, Tensor t, bool persistent = true) => RegisterBuffer(name, t, persistent);
 
+    /// <summary>The constant attributes by name (what an archive declares as Final).</summary>
+    internal IReadOnlyDictionary<string, object?> ConstantAttributes => _constants;
+
     /// <summary>A constant attribute (int, float, bool, str, list …).</summary>
     public void AddConstant(string name, object? value) => _constants[name] = Constants.Normalize(value);
 
@@ -76,9 +79,20 @@ public class ScriptModule : Module<Tensor, Tensor>, IScriptObject
     public override Tensor Forward(Tensor input)
         => Invoke(input) as Tensor ?? throw new InvalidOperationException("forward did not return a single Tensor; use Invoke");
 
+    /// <summary>
+    /// Values for a method's trailing parameters that a call may leave out (a loaded archive's
+    /// <c>def forward(self, x: Tensor, n: int=3)</c>); entry i is for parameter i after self, null where none.
+    /// </summary>
+    internal void SetDefaults(string method, object?[] defaults) => (_defaults ??= new())[method] = defaults;
+
+    private Dictionary<string, object?[]>? _defaults;
+
     public object? CallMethod(string name, object?[] arguments)
     {
         var g = Method(name);
+        if (arguments.Length < g.Inputs.Count - 1 && _defaults is not null && _defaults.TryGetValue(name, out var defaults)
+            && defaults.Length == g.Inputs.Count - 1)
+            arguments = [.. arguments, .. defaults[arguments.Length..]];
         var all = new object?[arguments.Length + 1];
         all[0] = this;
         Array.Copy(arguments, 0, all, 1, arguments.Length);

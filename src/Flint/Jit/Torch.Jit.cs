@@ -7,7 +7,7 @@ namespace Flint;
 public static partial class Torch
 {
     /// <summary>torch.jit: tracing modules and functions into graphs, freezing them for inference.</summary>
-    public static class Jit
+    public static partial class Jit
     {
         /// <summary>
         /// Runs <paramref name="module"/> once on <paramref name="example"/> while recording every op, and returns a

@@ -5,6 +5,12 @@ internal enum GlobalKind
 {
     RebuildTensorV2, RebuildTensor, RebuildParameter, RebuildParameterWithState, RebuildFromTypeV2,
     OrderedDict, StorageType, DTypeValue, TorchSize, TensorType, ParameterType, Device, CodecsEncode, Set, FrozenSet, Bytes,
+    /// <summary>A TorchScript class (__torch__.…) named in an archive's data.pkl: NEWOBJ makes a data record of it.</summary>
+    ScriptClass,
+    /// <summary>torch.jit._pickle.build_intlist and friends (typed lists in an archive): the list itself.</summary>
+    JitTypedList,
+    /// <summary>torch.jit._pickle.restore_type_tag(value, type): the value.</summary>
+    JitRestoreTypeTag,
 }
 
 /// <summary>A resolved, allowed global: a token on the VM's stack. It names a C# function Flint chose, never a Python one.</summary>
@@ -44,6 +50,14 @@ internal static class PickleGlobals
                     : name == "Tensor" ? new(module, name, GlobalKind.TensorType) : null;
             case "torch.nn.parameter":
                 return name == "Parameter" ? new(module, name, GlobalKind.ParameterType) : null;
+            case "torch.jit._pickle":
+                return name switch
+                {
+                    "build_intlist" or "build_doublelist" or "build_boollist" or "build_tensorlist"
+                        => new(module, name, GlobalKind.JitTypedList),
+                    "restore_type_tag" => new(module, name, GlobalKind.JitRestoreTypeTag),
+                    _ => null,
+                };
             case "collections":
                 return name == "OrderedDict" ? new(module, name, GlobalKind.OrderedDict) : null;
             case "_codecs":

@@ -20,6 +20,9 @@ internal sealed class Pickler
     private readonly Dictionary<Storage, string> _storageKeys = new(ReferenceEqualityComparer.Instance);
     private int _depth;
 
+    /// <summary>Writes parameters as plain tensors with requires_grad (what a TorchScript archive's data.pkl holds).</summary>
+    public bool ParametersAsPlainTensors { get; init; }
+
     /// <summary>The distinct storages referenced, in key order ("0", "1", …).</summary>
     public List<(string Key, Storage Storage)> Storages { get; } = new();
 
@@ -110,6 +113,7 @@ internal sealed class Pickler
         {
             case byte[] bytes: SaveBytes(bytes); return;
             case Tensor t: SaveTensor(t); return;
+            case ScriptObjectState so: SaveScriptObject(so); return;
             case OrderedDict od: SaveDict(od, od.IsOrderedDict, od.Attributes); return;
             case System.Collections.Specialized.IOrderedDictionary ood: SaveDict(ood, true, null); return;
             // A generic OrderedDictionary (a state dict built by hand) is saved as collections.OrderedDict.
@@ -264,10 +268,22 @@ internal sealed class Pickler
         }
     }
 
+    // torch.jit.save's form: GLOBAL module Class, EMPTY_TUPLE, NEWOBJ, then BUILD with the attribute dict.
+    private void SaveScriptObject(ScriptObjectState o)
+    {
+        int dot = o.QualifiedName.LastIndexOf('.');
+        Global(o.QualifiedName[..dot], o.QualifiedName[(dot + 1)..]);
+        Op(')');
+        Op(0x81);
+        Memoize(o);
+        SaveDict(o.State, false, null);
+        Op('b');
+    }
+
     private void SaveTensor(Tensor t)
     {
         if (t.Device.Type != DeviceType.CPU) throw new ArgumentException("Torch.Save: only CPU tensors can be saved; call .Cpu() first");
-        if (t is Flint.NN.Parameter)
+        if (t is Flint.NN.Parameter && !ParametersAsPlainTensors)
         {
             // nn.Parameter.__reduce_ex__: _rebuild_parameter(data, requires_grad, OrderedDict()), data a plain tensor.
             Global("torch._utils", "_rebuild_parameter");

@@ -23,10 +23,13 @@ internal sealed class Unpickler
     private readonly List<int> _marks = new();
     private readonly Dictionary<long, object?> _memo = new();
 
-    public Unpickler(ByteReader reader, PersistentLoad? persistentLoad, string what)
+    public Unpickler(ByteReader reader, PersistentLoad? persistentLoad, string what, bool scriptObjects = false)
     {
-        _r = reader; _persistentLoad = persistentLoad; _what = what;
+        _r = reader; _persistentLoad = persistentLoad; _what = what; _scriptObjects = scriptObjects;
     }
+
+    // A TorchScript archive's data.pkl names its module classes (__torch__.*): allowed only there, and only as data.
+    private readonly bool _scriptObjects;
 
     private InvalidDataException Error(string message) => new($"Weights only load failed: {message} (in {_what}). Nothing in the file was run.");
     private InvalidDataException Corrupt(string message) => new($"{_what} is corrupt: {message}");
@@ -182,7 +185,15 @@ internal sealed class Unpickler
                         break;
                     }
                 case (byte)'P': throw Error("Unsupported operand P (PERSID, text persistent id)");
-                case 0x81: throw Error($"Trying to instantiate unsupported class {TypeName(_stack.Count > 1 ? _stack[^2] : null)} (NEWOBJ)");
+                case 0x81:                                                                 // NEWOBJ
+                    {
+                        var args = Pop();
+                        var cls = Pop();
+                        if (cls is not PyGlobal { Kind: GlobalKind.ScriptClass } sc || args is not object?[] { Length: 0 })
+                            throw Error($"Trying to instantiate unsupported class {TypeName(cls)} (NEWOBJ)");
+                        Push(new ScriptObjectState(sc.FullName));
+                        break;
+                    }
                 case 0x92: throw Error("Trying to instantiate an unsupported class (NEWOBJ_EX)");
                 case (byte)'i': throw Error($"Unsupported global: INST {SafeLine()} (INST constructs arbitrary objects)");
                 case (byte)'o': throw Error("Unsupported operand o (OBJ constructs arbitrary objects)");
@@ -203,7 +214,9 @@ internal sealed class Unpickler
     {
         // Protocol 2 spells Python 3 modules by their Python 2 names (pickle's fix_imports); name them as Python 3 does.
         module = module switch { "__builtin__" => "builtins", "copy_reg" => "copyreg", _ => module };
-        var g = PickleGlobals.Resolve(module, name);
+        var g = _scriptObjects && (module == "__torch__" || module.StartsWith("__torch__.", StringComparison.Ordinal))
+            ? new PyGlobal(module, name, GlobalKind.ScriptClass)
+            : PickleGlobals.Resolve(module, name);
         if (g is null)
             throw Error($"Unsupported global: GLOBAL {module}.{name} was not an allowed global"
                         + (opcode == "GLOBAL" ? "" : $" (named by {opcode})")
@@ -297,6 +310,11 @@ internal sealed class Unpickler
             if (state is not OrderedDict attrs) throw Error($"BUILD state for a dict must be a dict, got {TypeName(state)}");
             d.Attributes ??= new OrderedDict(isOrderedDict: false);
             foreach (var (k, v) in attrs) d.Attributes[k] = v;
+            return;
+        }
+        if (inst is ScriptObjectState so && so.State.Count == 0)
+        {
+            so.State = state as OrderedDict ?? throw Error($"BUILD state for {so.QualifiedName} must be a dict, got {TypeName(state)}");
             return;
         }
         throw Error($"Can only build Tensor, parameter or dict objects, but got {TypeName(inst)}");
@@ -396,6 +414,12 @@ internal sealed class Unpickler
                     object?[] t => new HashSet<object?>(t),
                     _ => throw Corrupt($"{g.FullName} takes a list, got {TypeName(a[0])}"),
                 };
+            case GlobalKind.JitTypedList:
+                ArgCount(g, a, 1, 1);
+                return a[0] as List<object?> ?? throw Error($"{g.FullName} expects a list, got {TypeName(a[0])}");
+            case GlobalKind.JitRestoreTypeTag:
+                ArgCount(g, a, 2, 2);
+                return a[0];
             case GlobalKind.Bytes:
                 ArgCount(g, a, 0, 0);
                 return Array.Empty<byte>();

@@ -31,6 +31,8 @@ internal static partial class SchemaTable
         RegisterShape();
         RegisterReductions();
         RegisterBackward();
+        RegisterScalars();
+        RegisterModelOps();
     }
 
     private static void RegisterNN()
