@@ -7,6 +7,7 @@ using Flint.Tests.NN;
 namespace Flint.Tests.Jit;
 
 /// <summary>Torch.Jit.Save writes a TorchScript archive that Torch.Jit.Load runs without the C# model class.</summary>
+[Collection("DefaultGenerator")]
 public class ArchiveRoundTripTests
 {
     public static IEnumerable<object[]> Models() => TraceTests.Models().Select(m => new[] { m[0], m[1], m[3] });

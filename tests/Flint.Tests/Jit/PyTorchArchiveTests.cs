@@ -7,6 +7,7 @@ namespace Flint.Tests.Jit;
 /// Archives written by torch.jit.save in PyTorch 1.13 and 2.6 (tools/fixtures/gen_torchscript_archives.sh) load
 /// into ScriptModules that give PyTorch's outputs on PyTorch's input, without Python.
 /// </summary>
+[Collection("DefaultGenerator")]
 public class PyTorchArchiveTests
 {
     public static IEnumerable<object[]> Archives()
