@@ -97,6 +97,9 @@ public sealed class CodePrinter
             if (a.KwargOnly) { if (!IsDefault(n.Input(i), a)) args.Add($"{a.Name}={Ref(n.Input(i))}"); }
             else if (i <= last) args.Add(Ref(n.Input(i)));
         }
+        // conversions print as Python's builtins, as TorchScript prints them
+        if (s.Name is "aten::Int" or "aten::Float" or "aten::Bool" && args.Count == 1)
+            return s.Name[6..].ToLowerInvariant() + "(" + args[0] + ")";
         var ns = s.Name.StartsWith("aten::", StringComparison.Ordinal) ? "torch." : "ops." + s.Name[..s.Name.IndexOf(':')] + ".";
         return ns + s.Name[(s.Name.IndexOf("::", StringComparison.Ordinal) + 2)..] + "(" + string.Join(", ", args) + ")";
     }

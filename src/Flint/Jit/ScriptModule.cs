@@ -85,13 +85,19 @@ public class ScriptModule : Module<Tensor, Tensor>, IScriptObject
     /// </summary>
     internal void SetDefaults(string method, object?[] defaults) => (_defaults ??= new())[method] = defaults;
 
+    /// <summary>Marks a parameter without a default in <see cref="SetDefaults"/>.</summary>
+    internal static readonly object NoDefault = new();
+
+    /// <summary>The defaults set for a method (entries are <see cref="NoDefault"/> where there is none).</summary>
+    internal object?[]? DefaultsOf(string method) => _defaults?.GetValueOrDefault(method);
+
     private Dictionary<string, object?[]>? _defaults;
 
     public object? CallMethod(string name, object?[] arguments)
     {
         var g = Method(name);
         if (arguments.Length < g.Inputs.Count - 1 && _defaults is not null && _defaults.TryGetValue(name, out var defaults)
-            && defaults.Length == g.Inputs.Count - 1)
+            && defaults.Length == g.Inputs.Count - 1 && !defaults[arguments.Length..].Contains(NoDefault))
             arguments = [.. arguments, .. defaults[arguments.Length..]];
         var all = new object?[arguments.Length + 1];
         all[0] = this;

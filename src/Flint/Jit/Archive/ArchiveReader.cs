@@ -134,7 +134,7 @@ internal sealed class ArchiveReader
         {
             if (def.Params.Count == 0 || def.Params[0].Name != "self")
                 throw TorchScriptError.At(cls.File, def.Line, $"method {def.Name} does not take self first");
-            cls.Defaults[def.Name] = def.Params.Skip(1).Select(p => p.Default is null ? null : Literal(p.Default, cls.File)).ToArray();
+            cls.Defaults[def.Name] = def.Params.Skip(1).Select(p => p.Default is null ? ScriptModule.NoDefault : Literal(p.Default, cls.File)).ToArray();
             cls.Methods[def.Name] = TorchScriptCompiler.Compile(def, cls.File, cls, FindClass,
                 n => _functions.TryGetValue(n, out var f) ? f : null, _constants);
         }

@@ -83,15 +83,33 @@ internal sealed class ArchiveWriter
         Declare(sb, "training", "bool");
         Declare(sb, "_is_full_backward_hook", "Optional[bool]");
         foreach (var (name, child) in m.LocalModules()) Declare(sb, name, _classOf[(ScriptModule)child]);
-        foreach (var (name, value) in m.ConstantAttributes) DeclareConstant(sb, name, value);
+        foreach (var (name, value) in m.ConstantAttributes)
+            if (name != "_is_full_backward_hook") DeclareConstant(sb, name, value);
         foreach (var method in m.MethodNames.OrderBy(n => n == "forward" ? 0 : 1))
         {
             var g = m.Method(method);
             NoteVersion(g);
-            var code = CodePrinter.Print(g, method, ConstantName);
+            var code = WithDefaults(CodePrinter.Print(g, method, ConstantName), g, m.DefaultsOf(method));
             foreach (var line in code.TrimEnd('\n').Split('\n')) sb.Append("  ").Append(line).Append('\n');
         }
         return sb.ToString();
+    }
+
+    // The printed def header has "name: Type" per parameter; a method with defaults (a loaded archive's) gets "=value".
+    private static string WithDefaults(string code, Graph g, object?[]? defaults)
+    {
+        if (defaults is null) return code;
+        int end = code.IndexOf(":\n", StringComparison.Ordinal);
+        var header = code[..end];
+        var parts = header.Split(",\n");
+        for (int i = 1; i < parts.Length && i - 1 < defaults.Length; i++)
+        {
+            if (ReferenceEquals(defaults[i - 1], ScriptModule.NoDefault)) continue;
+            int close = parts[i].IndexOf(") ->", StringComparison.Ordinal);
+            var literal = Literal(defaults[i - 1]);
+            parts[i] = close >= 0 ? parts[i][..close] + "=" + literal + parts[i][close..] : parts[i] + "=" + literal;
+        }
+        return string.Join(",\n", parts) + code[end..];
     }
 
     private static void Declare(StringBuilder sb, string name, string type)
@@ -104,19 +122,20 @@ internal sealed class ArchiveWriter
     {
         if (value is Tensor) throw new NotSupportedException($"Torch.Jit.Save: tensor constant attribute '{name}' (register it as a buffer)");
         var type = CodePrinter.PyType(Constants.TypeOf(value));
-        var literal = value switch
-        {
-            null => "None",
-            bool b => b ? "True" : "False",
-            double d => PyFormat.Float(d),
-            string s => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"",
-            long[] a => "[" + string.Join(", ", a) + "]",
-            double[] a => "[" + string.Join(", ", a.Select(PyFormat.Float)) + "]",
-            _ => Constants.Format(value),
-        };
         if (!IsIdentifier(name)) throw new NotSupportedException($"Torch.Jit.Save: constant attribute name '{name}' is not an identifier");
-        sb.Append("  ").Append(name).Append(" : Final[").Append(type).Append("] = ").Append(literal).Append('\n');
+        sb.Append("  ").Append(name).Append(" : Final[").Append(type).Append("] = ").Append(Literal(value)).Append('\n');
     }
+
+    private static string Literal(object? value) => value switch
+    {
+        null => "None",
+        bool b => b ? "True" : "False",
+        double d => PyFormat.Float(d),
+        string s => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"",
+        long[] a => "[" + string.Join(", ", a) + "]",
+        double[] a => "[" + string.Join(", ", a.Select(PyFormat.Float)) + "]",
+        _ => Constants.Format(value),
+    };
 
     private static bool IsIdentifier(string s)
         => s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
