@@ -31,7 +31,7 @@ public static class GraphCopier
     /// <summary>A copy of one node (with its blocks) into <paramref name="g"/>, inputs mapped through <paramref name="map"/>.</summary>
     public static Node CloneNode(Node n, Graph g, Dictionary<Value, Value> map)
     {
-        var c = g.Create(n.Kind, n.Inputs.Select(v => Lookup(map, v)), 0);
+        var c = g.Create(n.Kind, n.Inputs.Select(v => Lookup(map, v, g)), 0);
         c.Schema = n.Schema;
         c.Scope = n.Scope;
         c.SourceLocation = n.SourceLocation;
@@ -47,11 +47,13 @@ public static class GraphCopier
             var cb = c.AddBlock();
             foreach (var p in b.Inputs) map[p] = cb.AddInput(p.Type, p.HasDebugName ? p.Name : null);
             CloneNodes(b, cb, map, null);
-            foreach (var r in b.Returns) cb.AddReturn(Lookup(map, r));
+            foreach (var r in b.Returns) cb.AddReturn(Lookup(map, r, g));
         }
         return c;
     }
 
-    private static Value Lookup(Dictionary<Value, Value> map, Value v)
-        => map.TryGetValue(v, out var m) ? m : throw new InvalidOperationException($"{v} is read before it is defined");
+    // a value not copied is kept when copying within its own graph (a branch inlined into its enclosing block)
+    private static Value Lookup(Dictionary<Value, Value> map, Value v, Graph target)
+        => map.TryGetValue(v, out var m) ? m
+            : ReferenceEquals(v.Graph, target) ? v : throw new InvalidOperationException($"{v} is read before it is defined");
 }

@@ -133,7 +133,11 @@ public sealed class Node
     {
         foreach (var o in _outputs)
             if (o.Uses.Count > 0) throw new InvalidOperationException($"cannot remove {Kind}: {o} still has uses");
-        foreach (var b in _blocks) foreach (var n in b.Nodes.Reverse().ToArray()) n.Destroy();
+        foreach (var b in _blocks)
+        {
+            b.ReturnNode.RemoveAllInputs(); // the block's returns are uses of its own nodes' outputs
+            foreach (var n in b.Nodes.Reverse().ToArray()) n.Destroy();
+        }
         RemoveAllInputs();
         Owner?.Remove(this);
     }

@@ -30,6 +30,24 @@ public static partial class Torch
         public static ScriptFunction Trace<TOut>(Func<Tensor, Tensor, TOut> fn, Tensor example1, Tensor example2, bool checkTrace = true)
             => TraceFunction(fn.Method.Name, [example1, example2], xs => fn(xs[0], xs[1]), ["x", "y"], checkTrace);
 
+        /// <summary>
+        /// torch.jit.freeze: a copy of an eval-mode ScriptModule whose parameters and buffers are constants in one
+        /// inlined graph, with dropout removed and batch norm folded into the convolution or linear before it.
+        /// </summary>
+        public static ScriptModule Freeze(ScriptModule module) => Freezer.Freeze(module);
+
+        /// <summary>
+        /// torch.jit.optimize_for_inference: freezes the module (if it still has parameters) and runs the graph
+        /// clean-up passes. PyTorch also converts convolutions to MKLDNN layouts here; Flint's CPU kernels have no
+        /// such layout, so freezing and the passes are the whole of it.
+        /// </summary>
+        public static ScriptModule OptimizeForInference(ScriptModule module)
+        {
+            var frozen = module.Parameters().Any() || module.Buffers().Any() ? Freezer.Freeze(module) : module;
+            Freezer.Optimize(frozen.Graph);
+            return frozen;
+        }
+
         private static ScriptModule TraceModule(Module module, Tensor[] examples, Func<Tensor[], object?> run, bool check)
         {
             var root = ModuleMirror.Build(module);

@@ -114,10 +114,8 @@ internal sealed class Tracer : DispatchMode, IModuleCallObserver
                 var items = ts.Select(t => Resolve(f, t)).ToArray();
                 return Place(f, f.Graph.CreateList(JitType.AnyTensor, items)).Output();
             default:
-                var c = Place(f, f.Graph.CreateConstant(arg));
                 // a Scalar or optional argument keeps the constant's own type (int, float, NoneType)
-                if (arg is long[] && type is ListType { Element: var e } && e != JitType.Int) c.Output().Type = type;
-                return c.Output();
+                return Place(f, f.Graph.CreateConstant(arg)).Output();
         }
     }
 

@@ -28,6 +28,15 @@ public static partial class Functional
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
         bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
+        if (Dispatcher.ModeActive)
+            return Dispatcher.CallComposite(new BatchNormOp(training, momentum, eps), [input, weight, bias, runningMean, runningVar])[0];
+        return BatchNormDecomposed(input, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
+
+    /// <summary>batch norm computed from elementwise ops (what aten::batch_norm runs).</summary>
+    internal static Tensor BatchNormDecomposed(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
+        bool training, double momentum, double eps)
+    {
         if (input.Dim < 2) throw new ArgumentException($"Expected 2D or higher input (got {input.Dim}D input)");
         int C = input._sizes[1];
         var cs = ChannelShape(input);

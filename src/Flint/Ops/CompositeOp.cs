@@ -55,3 +55,18 @@ public sealed class FlattenOp(int startDim, int endDim) : CompositeOp
     public override Tensor[] Forward(Tensor[] x) => [x[0].FlattenDecomposed(startDim, endDim)];
     public override Graphs.SchemaCall? Bind(Tensor?[] x) => Graphs.OpRegistry.Call("aten::flatten.using_ints", x[0], startDim, endDim);
 }
+
+/// <summary>aten::batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled).</summary>
+public sealed class BatchNormOp(bool training, double momentum, double eps) : CompositeOp
+{
+    public bool Training { get; } = training;
+    public double Momentum { get; } = momentum;
+    public double Eps { get; } = eps;
+    public override string Name => "batch_norm";
+    public override string FormatAttributes() => $"training={(Training ? "True" : "False")}, momentum={PyFormat.Float(Momentum)}, eps={PyFormat.Float(Eps)}";
+    public override TensorMeta[] Meta(Tensor[] x) => [TensorMeta.Like(x[0])];
+    public override Tensor[] Forward(Tensor[] x)
+        => [NN.Functional.BatchNormDecomposed(x[0], x[3], x[4], x[1], x[2], Training, Momentum, Eps)];
+    public override Graphs.SchemaCall? Bind(Tensor?[] x)
+        => Graphs.OpRegistry.Call("aten::batch_norm", x[0], x[1], x[2], x[3], x[4], Training, Momentum, Eps, true);
+}

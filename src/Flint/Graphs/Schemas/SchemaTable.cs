@@ -57,6 +57,9 @@ internal static partial class SchemaTable
         R("aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, "
           + "bool ceil_mode=False) -> Tensor",
             a => Torch.MaxPool2d(a.T(0), a.Int32s(1), a.Int32s(2), a.Int32s(3), a.Int32s(4), a.Bool(5)));
+        R("aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, "
+          + "bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor",
+            a => F.BatchNorm(a.T(0), a.TOpt(3), a.TOpt(4), a.TOpt(1), a.TOpt(2), a.Bool(5), a.Float(6), a.Float(7)));
         R("aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) "
           + "-> (Tensor, Tensor, Tensor)", a =>
         {
