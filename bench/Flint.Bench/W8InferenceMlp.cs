@@ -22,6 +22,15 @@ public sealed class W8InferenceMlp : IWorkload
             s = Harness.Measure(() => model.Call(x), warmup: 200, minIterations: 200, minSeconds: 1.0, maxIterations: 200000);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"W8 inference-mlp mode=eager median_us={s.MedianMs * 1000:F2} p10_us={s.P10Ms * 1000:F2} p90_us={s.P90Ms * 1000:F2}"));
+
+        // The same network through Torch.Jit.Trace + Freeze (PyTorch's torch.jit.trace + freeze row, W8ts).
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var frozen = Torch.Jit.Freeze(Torch.Jit.Trace(model, x));
+        double compileUs = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+        using (Torch.NoGrad())
+            s = Harness.Measure(() => frozen.Call(x), warmup: 200, minIterations: 200, minSeconds: 1.0, maxIterations: 200000);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"W8 inference-mlp mode=jit-trace-freeze median_us={s.MedianMs * 1000:F2} p10_us={s.P10Ms * 1000:F2} p90_us={s.P90Ms * 1000:F2} compile_us={compileUs:F0}"));
         if (Environment.GetEnvironmentVariable("FLINT_W8_DETAIL") == "1")
         {
             Detail(model, x);
