@@ -4,6 +4,7 @@ using Flint.Tests.NN;
 namespace Flint.Tests.Graphs;
 
 /// <summary>torch.jit.freeze / optimize_for_inference: constants instead of attributes, folding, same results.</summary>
+[Collection("DefaultGenerator")] // seeds and draws from the default generator
 public class FreezeTests
 {
     private sealed class ConvBnNet : Module<Tensor, Tensor>

@@ -8,6 +8,7 @@ namespace Flint.Tests.Graphs;
 /// Every op that the W2–W5 models, LeNet and the seed model dispatch in a training step's forward and backward has
 /// a schema, and replaying the schema call (its invoker on the bound arguments) gives the op's own results.
 /// </summary>
+[Collection("DefaultGenerator")] // seeds and draws from the default generator
 public class SchemaCoverageTests
 {
     private sealed class Replay : DispatchMode

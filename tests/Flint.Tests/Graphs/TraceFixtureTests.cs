@@ -4,6 +4,7 @@ using Flint.Tests.NN;
 namespace Flint.Tests.Graphs;
 
 /// <summary>The seed's CustomModel traced, its printed graphs compared with PyTorch 1.13's (tools/fixtures/gen_jit_trace.py).</summary>
+[Collection("DefaultGenerator")] // seeds and draws from the default generator
 public class TraceFixtureTests
 {
     private static (ScriptModule Traced, System.Text.Json.JsonElement Expected) Traced(string caseName, bool train)

@@ -5,6 +5,7 @@ using Flint.Tests.NN;
 namespace Flint.Tests.Graphs;
 
 /// <summary>Traced modules replay eager: outputs and gradients, on the example and on other inputs (W2–W5, LeNet).</summary>
+[Collection("DefaultGenerator")] // seeds and draws from the default generator
 public class TraceTests
 {
     /// <summary>W5's pre-norm encoder block at a small size (the same layers and ops).</summary>
