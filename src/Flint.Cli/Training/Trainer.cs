@@ -1,51 +1,81 @@
-using System.Collections;
 using System.Globalization;
-using Flint.Cli.Plot;
 using Flint.Data;
 using Flint.NN;
 using Flint.Optim;
+using Spectre.Console;
 
 namespace Flint.Cli.Training;
 
 /// <summary>What to train and where to keep its files.</summary>
 public sealed class TrainSpec
 {
+    /// <summary>The run's title (plot title, TensorBoard text).</summary>
     public required string Title { get; init; }
+    /// <summary>Makes a fresh model (called after seeding the default generator).</summary>
     public required Func<Module<Tensor, Tensor>> MakeModel { get; init; }
+    /// <summary>The training rows.</summary>
     public required TensorDataset Train { get; init; }
+    /// <summary>The test rows.</summary>
     public required TensorDataset Test { get; init; }
+    /// <summary>Where the checkpoint and plots go.</summary>
     public required string OutDir { get; init; }
+    /// <summary>The total epochs to reach (see <see cref="EpochsGiven"/>).</summary>
     public int Epochs { get; init; } = 1000;
     /// <summary>
     /// Whether Epochs was asked for (--epochs: the total to reach). Otherwise a run that resumes a checkpoint already
     /// past it trains Epochs more, so running the same command again continues training.
     /// </summary>
     public bool EpochsGiven { get; init; }
+    /// <summary>Adam's learning rate for a new run.</summary>
     public double Lr { get; init; } = 0.01;
+    /// <summary>
+    /// Whether Lr was asked for (--lr): then it also replaces a resumed checkpoint's learning rate; otherwise a
+    /// resumed run keeps the checkpoint's.
+    /// </summary>
+    public bool LrGiven { get; init; }
+    /// <summary>Mini-batch size.</summary>
     public int BatchSize { get; init; } = 32;
+    /// <summary>Seed of the default generator (weights, shuffles, dropout).</summary>
     public long Seed { get; init; } = 0;
+    /// <summary>Resume from the checkpoint in OutDir if there is one.</summary>
     public bool Resume { get; init; } = true;
+    /// <summary>Write the curves as PNG and SVG at the end.</summary>
     public bool Plot { get; init; } = true;
+    /// <summary>Run with autograd's anomaly detection (names the op whose backward produced NaN).</summary>
+    public bool DetectAnomaly { get; init; }
     /// <summary>Save the checkpoint every this many epochs (and always at the end); 0 picks a tenth of the run.</summary>
     public int SaveEvery { get; init; }
+    /// <summary>The checkpoint's path.</summary>
     public string CheckpointPath => Path.Combine(OutDir, "checkpoint.pth.tar");
+    /// <summary>The PNG plot's path.</summary>
     public string PlotPath => Path.Combine(OutDir, "curves.png");
+    /// <summary>The SVG plot's path.</summary>
+    public string SvgPath => Path.Combine(OutDir, "curves.svg");
 }
 
 /// <summary>What a run did.</summary>
 public sealed class TrainResult
 {
+    /// <summary>The trained model.</summary>
     public required Module<Tensor, Tensor> Model { get; init; }
+    /// <summary>Its optimizer.</summary>
     public required Optimizer Optimizer { get; init; }
+    /// <summary>Whether the run resumed a checkpoint.</summary>
     public bool Resumed { get; init; }
+    /// <summary>Epochs done before this run.</summary>
     public int StartEpoch { get; init; }
+    /// <summary>Epochs done after it.</summary>
     public int EndEpoch { get; init; }
+    /// <summary>Final train accuracy.</summary>
     public double TrainAccuracy { get; init; }
+    /// <summary>Final test accuracy.</summary>
     public double TestAccuracy { get; init; }
-    public required List<double> Loss { get; init; }
-    public required List<double> TrainAcc { get; init; }
-    public required List<double> TestAcc { get; init; }
+    /// <summary>The curves, from the first epoch the checkpoint knows.</summary>
+    public required History History { get; init; }
 }
+
+/// <summary>Training stopped because the loss is no longer a finite number.</summary>
+public sealed class LossDivergedException(string message) : Exception(message);
 
 /// <summary>
 /// The seed tutorial's training loop: Adam, CrossEntropyLoss, mini-batches from a shuffling DataLoader, and a
@@ -55,7 +85,8 @@ public sealed class TrainResult
 /// </summary>
 public static class Trainer
 {
-    public static TrainResult Run(TrainSpec spec, TextWriter log, bool live = false)
+    /// <summary>Trains as <paramref name="spec"/> says, reporting on <paramref name="log"/> (live on a console if given).</summary>
+    public static TrainResult Run(TrainSpec spec, TextWriter log, IAnsiConsole? live = null)
     {
         Torch.ManualSeed(spec.Seed);
         var model = spec.MakeModel();
@@ -64,16 +95,14 @@ public static class Trainer
 
         log.WriteLine(model);
         log.WriteLine($"parameters: {Models.ParameterCount(model)}");
-        log.WriteLine($"data: {spec.Train.Count} training rows, {spec.Test.Count} test rows; Adam lr={spec.Lr.ToString(CultureInfo.InvariantCulture)}, batch size {spec.BatchSize}, seed {spec.Seed}");
+        log.WriteLine($"data: {spec.Train.Count} training rows, {spec.Test.Count} test rows");
 
-        var loss = new List<double>();
-        var trainAcc = new List<double>();
-        var testAcc = new List<double>();
+        var history = new History();
         int start = 0, end = spec.Epochs;
         bool resumed = false;
         if (spec.Resume && File.Exists(spec.CheckpointPath))
         {
-            start = LoadCheckpoint(spec.CheckpointPath, model, opt, loss, trainAcc, testAcc);
+            start = Checkpoint.Load(spec.CheckpointPath, model, opt, history);
             resumed = true;
             log.WriteLine($"resumed from checkpoint '{spec.CheckpointPath}' (epoch {start})");
             if (start >= end && !spec.EpochsGiven) end = start + spec.Epochs;
@@ -81,58 +110,88 @@ public static class Trainer
                 log.WriteLine($"already trained for {start} epochs (target {end}): nothing to train; pass --epochs N (N > {start}) to continue, or --no-resume to start over");
             else
                 log.WriteLine($"continuing training from epoch {start + 1} to {end}");
+            double saved = opt.ParamGroups[0].Lr;
+            if (spec.LrGiven && saved != spec.Lr)
+            {
+                foreach (var g in opt.ParamGroups) g.Lr = spec.Lr;
+                log.WriteLine($"--lr {Num(spec.Lr)} replaces the checkpoint's learning rate {Num(saved)}");
+            }
         }
         else if (!spec.Resume && File.Exists(spec.CheckpointPath))
             log.WriteLine($"--no-resume: ignoring the existing checkpoint '{spec.CheckpointPath}' (it will be overwritten)");
+        log.WriteLine($"Adam lr={Num(opt.ParamGroups[0].Lr)}{(resumed && !spec.LrGiven ? " (from the checkpoint)" : "")}, batch size {spec.BatchSize}, seed {spec.Seed}");
 
         var loader = new DataLoader(spec.Train, batchSize: spec.BatchSize, shuffle: true);
         int saveEvery = spec.SaveEvery > 0 ? spec.SaveEvery : Math.Max(1, end / 10);
         Directory.CreateDirectory(spec.OutDir);
         if (start < end)
         {
-            var progress = new Progress(log, live, start + 1, end);
-            for (int epoch = start; epoch < end; epoch++)
+            using var anomaly = spec.DetectAnomaly ? Torch.Autograd.DetectAnomaly() : null;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int lastSaved = start;
+            TrainingProgress.Run(live, log, start + 1, end, loader.Count, sink =>
             {
-                model.Train();
-                double sum = 0;
-                long rows = 0;
-                foreach (var batch in loader)
+                for (int epoch = start; epoch < end; epoch++)
                 {
-                    var (xb, yb) = (batch[0], batch[1]);
-                    opt.ZeroGrad();
-                    var l = lossFn.Forward(model.Call(xb), yb);
-                    l.Backward();
-                    opt.Step();
-                    long n = xb.Size(0);
-                    sum += l.Item() * n;
-                    rows += n;
-                    progress.AddSteps(1);
+                    model.Train();
+                    double sum = 0;
+                    long rows = 0, step = 0;
+                    foreach (var (xb, yb) in loader)
+                    {
+                        opt.ZeroGrad();
+                        var l = lossFn.Forward(model.Call(xb), yb);
+                        double value = l.Item();
+                        step++;
+                        if (!double.IsFinite(value))
+                            throw new LossDivergedException(Diverged(value, epoch + 1, step, opt.ParamGroups[0].Lr, lastSaved, spec.DetectAnomaly));
+                        l.Backward();
+                        opt.Step();
+                        long n = xb.Size(0);
+                        sum += value * n;
+                        rows += n;
+                        sink.Step();
+                    }
+                    history.Loss.Add(sum / rows);
+                    history.TrainAcc.Add(Accuracy(model, spec.Train));
+                    history.TestAcc.Add(Accuracy(model, spec.Test));
+                    sink.Epoch(epoch + 1, history.Loss[^1], history.TrainAcc[^1], history.TestAcc[^1]);
+                    if ((epoch + 1) % saveEvery == 0 || epoch + 1 == end)
+                    {
+                        Checkpoint.Save(spec.CheckpointPath, epoch + 1, model, opt, history);
+                        lastSaved = epoch + 1;
+                    }
                 }
-                loss.Add(sum / rows);
-                trainAcc.Add(Accuracy(model, spec.Train));
-                testAcc.Add(Accuracy(model, spec.Test));
-                progress.Epoch(epoch + 1, loss[^1], trainAcc[^1], testAcc[^1]);
-                if ((epoch + 1) % saveEvery == 0 || epoch + 1 == end)
-                    SaveCheckpoint(spec.CheckpointPath, epoch + 1, model, opt, loss, trainAcc, testAcc);
-            }
-            log.WriteLine($"trained epochs {start + 1}..{end} in {progress.Seconds:0.00} s");
+            });
+            log.WriteLine($"trained epochs {start + 1}..{end} in {clock.Elapsed.TotalSeconds:0.00} s");
         }
 
         double finalTrain = Accuracy(model, spec.Train), finalTest = Accuracy(model, spec.Test);
-        log.WriteLine($"train accuracy: {finalTrain:0.0000}");
-        log.WriteLine($"test accuracy:  {finalTest:0.0000}");
-        log.WriteLine($"checkpoint: {Path.GetFullPath(spec.CheckpointPath)}");
-        if (spec.Plot && loss.Count > 0)
+        var summary = new List<(string, string)>
         {
-            Chart.SaveTrainingCurves(spec.PlotPath, spec.Title, loss, trainAcc, testAcc);
-            log.WriteLine($"plot:       {Path.GetFullPath(spec.PlotPath)}");
+            ("train accuracy", finalTrain.ToString("0.0000", CultureInfo.InvariantCulture)),
+            ("test accuracy", finalTest.ToString("0.0000", CultureInfo.InvariantCulture)),
+            ("checkpoint", Path.GetFullPath(spec.CheckpointPath)),
+        };
+        if (spec.Plot && history.Loss.Count > 0)
+        {
+            Plotting.TrainingCurves.Save(spec.PlotPath, spec.SvgPath, spec.Title, history.FirstEpoch, history.Loss, history.TrainAcc, history.TestAcc);
+            summary.Add(("plot", Path.GetFullPath(spec.PlotPath) + " (and .svg)"));
         }
+        Report.Summary(live, log, summary);
         return new TrainResult
         {
             Model = model, Optimizer = opt, Resumed = resumed, StartEpoch = start, EndEpoch = Math.Max(start, end),
-            TrainAccuracy = finalTrain, TestAccuracy = finalTest, Loss = loss, TrainAcc = trainAcc, TestAcc = testAcc,
+            TrainAccuracy = finalTrain, TestAccuracy = finalTest, History = history,
         };
     }
+
+    private static string Num(double v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string Diverged(double value, int epoch, long step, double lr, int lastSaved, bool anomaly)
+        => $"the loss became {(double.IsNaN(value) ? "NaN" : "infinite")} at epoch {epoch}, step {step} (Adam lr={Num(lr)}), "
+         + (lastSaved > 0 ? $"so training stopped and the checkpoint keeps epoch {lastSaved}" : "so training stopped before any checkpoint was saved")
+         + "; a smaller --lr often helps"
+         + (anomaly ? "" : ", and --detect-anomaly (PyTorch's torch.autograd.set_detect_anomaly) names the operation whose gradient first turned NaN");
 
     /// <summary>Fraction of rows whose arg-max prediction is the target (eval mode, no grad).</summary>
     public static double Accuracy(Module<Tensor, Tensor> model, TensorDataset data)
@@ -148,50 +207,5 @@ public static class Trainer
             }
         }
         finally { model.Train(wasTraining); }
-    }
-
-    /// <summary>
-    /// Writes <c>{"epoch", "state_dict", "opt", "rng_state", "history"}</c> with Torch.Save (PyTorch's zip format,
-    /// written atomically): PyTorch can load it and restore the model and an Adam optimizer from it.
-    /// </summary>
-    public static void SaveCheckpoint(string path, int epoch, Module model, Optimizer opt, List<double> loss, List<double> trainAcc, List<double> testAcc)
-    {
-        var state = new Dictionary<string, object?>
-        {
-            ["epoch"] = (long)epoch,
-            ["state_dict"] = model.StateDict(),
-            ["opt"] = opt.StateDict(),
-            ["rng_state"] = Torch.FromArray(Torch.GetRngState()),
-            ["history"] = new Dictionary<string, object?>
-            {
-                ["loss"] = new List<double>(loss), ["train_acc"] = new List<double>(trainAcc), ["test_acc"] = new List<double>(testAcc),
-            },
-        };
-        Torch.Save(state, path);
-    }
-
-    /// <summary>Restores model, optimizer, RNG and curves from a checkpoint; returns the number of epochs it had done.</summary>
-    public static int LoadCheckpoint(string path, Module model, Optimizer opt, List<double> loss, List<double> trainAcc, List<double> testAcc)
-    {
-        if (Torch.Load(path) is not IDictionary ck)
-            throw new InvalidDataException($"'{path}' is not a training checkpoint (expected a dictionary)");
-        if (!ck.Contains("state_dict") || !ck.Contains("opt") || !ck.Contains("epoch"))
-            throw new InvalidDataException($"'{path}' is not a training checkpoint: it needs 'epoch', 'state_dict' and 'opt'");
-        var sd = new List<KeyValuePair<string, Tensor>>();
-        foreach (DictionaryEntry e in (IDictionary)ck["state_dict"]!) sd.Add(new((string)e.Key, (Tensor)e.Value!));
-        model.LoadStateDict(sd);
-        opt.LoadStateDict((IDictionary)ck["opt"]!);
-        if (ck.Contains("rng_state") && ck["rng_state"] is Tensor rng) Torch.SetRngState(rng.ToArray<byte>());
-        loss.Clear(); trainAcc.Clear(); testAcc.Clear();
-        if (ck.Contains("history") && ck["history"] is IDictionary h)
-        {
-            Fill(loss, h, "loss"); Fill(trainAcc, h, "train_acc"); Fill(testAcc, h, "test_acc");
-        }
-        return (int)Convert.ToInt64(ck["epoch"]);
-    }
-
-    private static void Fill(List<double> dst, IDictionary h, string key)
-    {
-        if (h.Contains(key) && h[key] is IEnumerable e) foreach (var v in e) dst.Add(Convert.ToDouble(v));
     }
 }

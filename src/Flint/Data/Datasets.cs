@@ -74,6 +74,8 @@ public static class Datasets
 
         // class labels: numeric values sorted numerically, otherwise strings in first-seen order
         var labels = rows.Select(r => r[target].Trim()).ToArray();
+        int empty = Array.FindIndex(labels, l => l.Length == 0);
+        if (empty >= 0) throw new InvalidDataException($"CSV row {empty + 1}: the target column '{header[target]}' is empty");
         bool numeric = labels.All(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
         var distinct = numeric
             ? labels.Distinct().OrderBy(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList()
@@ -93,6 +95,9 @@ public static class Datasets
                 var cell = rows[r][c].Trim();
                 if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
                     throw new InvalidDataException($"CSV row {r + 1}, column '{header[c]}': '{cell}' is not a number (feature columns must be numeric)");
+                // NaN and infinities parse, but a model trained on them learns nothing (every loss turns NaN)
+                if (!float.IsFinite(v))
+                    throw new InvalidDataException($"CSV row {r + 1}, column '{header[c]}': '{cell}' is not a finite number");
                 x[r * nf + f++] = v;
             }
             y[r] = classIndex[labels[r]];

@@ -1,5 +1,5 @@
 using Flint.Cli;
-using Flint.Cli.Plot;
+using Flint.Cli.Plotting;
 using Flint.Cli.Training;
 
 namespace Flint.Tests.Training;
@@ -22,7 +22,7 @@ public class TrainingRunTests
         return new TrainSpec
         {
             Title = s.Title, MakeModel = s.MakeModel, Train = s.Train, Test = s.Test, OutDir = s.OutDir, Epochs = s.Epochs,
-            Lr = s.Lr, BatchSize = s.BatchSize, Seed = s.Seed, Resume = s.Resume, Plot = s.Plot, EpochsGiven = s.EpochsGiven,
+            Lr = s.Lr, LrGiven = s.LrGiven, BatchSize = s.BatchSize, Seed = s.Seed, Resume = s.Resume, Plot = s.Plot, EpochsGiven = s.EpochsGiven,
             SaveEvery = 1_000_000, // only the final checkpoint (the resume test writes its own)
         };
     }
@@ -40,7 +40,7 @@ public class TrainingRunTests
             Assert.Contains("parameters: 83", text);
             Assert.Contains("112 training rows, 38 test rows", text);
             Assert.True(r.TestAccuracy >= 0.95, $"test accuracy {r.TestAccuracy}");
-            Assert.Equal(1000, r.Loss.Count);
+            Assert.Equal(1000, r.History.Loss.Count);
             Assert.True(File.Exists(Path.Combine(dir, "checkpoint.pth.tar")));
             var png = File.ReadAllBytes(Path.Combine(dir, "curves.png"));
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
@@ -51,7 +51,7 @@ public class TrainingRunTests
             Assert.True(r2.Resumed);
             Assert.Contains("resumed from checkpoint", log2.ToString());
             Assert.Contains("continuing training from epoch 1001 to 2000", log2.ToString());
-            Assert.Equal(2000, r2.Loss.Count);
+            Assert.Equal(2000, r2.History.Loss.Count);
             Assert.True(r2.TestAccuracy >= 0.95, $"test accuracy {r2.TestAccuracy}");
 
             // an explicit --epochs is the total: already reached, the run only reports
@@ -90,7 +90,7 @@ public class TrainingRunTests
             var resumed = Trainer.Run(Spec("iris", b, epochs: 30), TextWriter.Null);
             Assert.True(resumed.Resumed);
             Assert.Equal(12, resumed.StartEpoch);
-            Assert.Equal(full.Loss, resumed.Loss);
+            Assert.Equal(full.History.Loss, resumed.History.Loss);
             var pa = full.Model.Parameters().ToArray();
             var pb = resumed.Model.Parameters().ToArray();
             for (int i = 0; i < pa.Length; i++) Assert.Equal(pa[i].ToArray<float>(), pb[i].ToArray<float>());
@@ -104,7 +104,7 @@ public class TrainingRunTests
                 ck.Remove("rng_state");
                 Torch.Save(ck, path);
                 var noRng = Trainer.Run(Spec("iris", c, epochs: 30), TextWriter.Null);
-                Assert.NotEqual(full.Loss, noRng.Loss);
+                Assert.NotEqual(full.History.Loss, noRng.History.Loss);
             }
             finally { Directory.Delete(c, true); }
         }
@@ -122,11 +122,18 @@ public class TrainingRunTests
         Assert.Throws<ArgumentException>(() => CliApp.Parse(["--model", "cnn"]));
         var outw = new StringWriter();
         Assert.Equal(0, CliApp.Run(["--help"], outw, TextWriter.Null, live: false));
-        foreach (var opt in new[] { "--epochs", "--lr", "--batch-size", "--seed", "--out", "--no-resume", "--model", "--target", "--no-header", "--help", "digits", "csv" })
+        foreach (var opt in new[] { "--epochs", "--lr", "--batch-size", "--seed", "--out", "--no-resume", "--tensorboard", "--detect-anomaly", "--help", "digits", "csv" })
             Assert.Contains(opt, outw.ToString());
+        var digits = new StringWriter();
+        Assert.Equal(0, CliApp.Run(["digits", "--help"], digits, TextWriter.Null, live: false));
+        Assert.Contains("--model", digits.ToString());
+        var csv = new StringWriter();
+        Assert.Equal(0, CliApp.Run(["csv", "--help"], csv, TextWriter.Null, live: false));
+        Assert.Contains("--target", csv.ToString());
+        Assert.Contains("--no-header", csv.ToString());
         var err = new StringWriter();
         Assert.Equal(2, CliApp.Run(["--lr", "abc"], TextWriter.Null, err, live: false));
-        Assert.Contains("--lr needs a positive number", err.ToString());
+        Assert.Contains("--lr needs a finite positive number, got 'abc'", err.ToString());
     }
 
     [Fact]
@@ -154,33 +161,23 @@ public class TrainingRunTests
     }
 
     [Fact]
-    public void PngEncoderWritesValidChunks()
+    public void CurvesAreWrittenAsPngAndSvg()
     {
-        var c = new Canvas(3, 2, (255, 0, 0));
-        c.Set(1, 1, (0, 0, 255));
-        var png = c.ToPng();
-        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
-        // walk the chunks and check every CRC
-        int pos = 8;
-        var types = new List<string>();
-        while (pos < png.Length)
+        var dir = TempDir();
+        try
         {
-            int len = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(pos));
-            var type = System.Text.Encoding.ASCII.GetString(png, pos + 4, 4);
-            uint crc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(pos + 8 + len));
-            Assert.Equal(Crc32.Compute(png.AsSpan(pos + 4, 4 + len)), crc);
-            types.Add(type);
-            if (type == "IDAT")
-            {
-                using var z = new System.IO.Compression.ZLibStream(new MemoryStream(png, pos + 8, len), System.IO.Compression.CompressionMode.Decompress);
-                var raw = new MemoryStream();
-                z.CopyTo(raw);
-                // two scanlines: filter byte + 3 RGB pixels
-                Assert.Equal(new byte[] { 0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 0, 0 }, raw.ToArray());
-            }
-            pos += 12 + len;
+            string png = Path.Combine(dir, "c.png"), svg = Path.Combine(dir, "c.svg");
+            double[] loss = [1.2, 0.8, 0.5], train = [0.3, 0.6, 0.9], test = [0.35, 0.55, 0.85];
+            TrainingCurves.Save(png, svg, "a title", 4, loss, train, test);
+            var bytes = File.ReadAllBytes(png);
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+            Assert.Equal(960, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16))); // IHDR width
+            Assert.Equal(680, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20))); // and height
+            var text = File.ReadAllText(svg);
+            Assert.StartsWith("<?xml", text);
+            Assert.Contains("<svg", text);
+            Assert.Contains("<text", text); // labels are real text in the SVG, not pixels
         }
-        Assert.Equal(new[] { "IHDR", "IDAT", "IEND" }, types);
-        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8)); // the standard CRC-32 check value
+        finally { Directory.Delete(dir, true); }
     }
 }
