@@ -120,7 +120,7 @@ public static class CliApp
             Epochs = o.Epochs ?? epochs, EpochsGiven = o.Epochs is not null,
             Lr = o.Lr ?? lr, LrGiven = o.Lr is not null,
             BatchSize = o.BatchSize ?? batchSize, Seed = o.Seed, Resume = o.Resume,
-            DetectAnomaly = o.DetectAnomaly,
+            DetectAnomaly = o.DetectAnomaly, TensorBoardDir = o.TensorBoard,
         };
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Flint.Data;
 using Flint.NN;
 using Flint.Optim;
+using Flint.Utils.TensorBoard;
 using Spectre.Console;
 
 namespace Flint.Cli.Training;
@@ -41,6 +42,8 @@ public sealed class TrainSpec
     public bool Resume { get; init; } = true;
     /// <summary>Write the curves as PNG and SVG at the end.</summary>
     public bool Plot { get; init; } = true;
+    /// <summary>A directory for TensorBoard event files (--tensorboard), or null.</summary>
+    public string? TensorBoardDir { get; init; }
     /// <summary>Run with autograd's anomaly detection (names the op whose backward produced NaN).</summary>
     public bool DetectAnomaly { get; init; }
     /// <summary>Save the checkpoint every this many epochs (and always at the end); 0 picks a tenth of the run.</summary>
@@ -124,6 +127,9 @@ public static class Trainer
         var loader = new DataLoader(spec.Train, batchSize: spec.BatchSize, shuffle: true);
         int saveEvery = spec.SaveEvery > 0 ? spec.SaveEvery : Math.Max(1, end / 10);
         Directory.CreateDirectory(spec.OutDir);
+        using var board = spec.TensorBoardDir is { } tbDir ? new SummaryWriter(tbDir) : null;
+        board?.AddText("run", $"{spec.Title}: {Models.ParameterCount(model)} parameters, Adam lr={Num(opt.ParamGroups[0].Lr)}, "
+            + $"batch size {spec.BatchSize}, seed {spec.Seed}, epochs {start + 1}..{end}", start);
         if (start < end)
         {
             using var anomaly = spec.DetectAnomaly ? Torch.Autograd.DetectAnomaly() : null;
@@ -155,6 +161,12 @@ public static class Trainer
                     history.TrainAcc.Add(Accuracy(model, spec.Train));
                     history.TestAcc.Add(Accuracy(model, spec.Test));
                     sink.Epoch(epoch + 1, history.Loss[^1], history.TrainAcc[^1], history.TestAcc[^1]);
+                    if (board is not null)
+                    {
+                        board.AddScalar("loss/train", history.Loss[^1], epoch + 1);
+                        board.AddScalars("accuracy", new Dictionary<string, double>
+                            { ["train"] = history.TrainAcc[^1], ["test"] = history.TestAcc[^1] }, epoch + 1);
+                    }
                     if ((epoch + 1) % saveEvery == 0 || epoch + 1 == end)
                     {
                         Checkpoint.Save(spec.CheckpointPath, epoch + 1, model, opt, history);
@@ -176,6 +188,15 @@ public static class Trainer
         {
             Plotting.TrainingCurves.Save(spec.PlotPath, spec.SvgPath, spec.Title, history.FirstEpoch, history.Loss, history.TrainAcc, history.TestAcc);
             summary.Add(("plot", Path.GetFullPath(spec.PlotPath) + " (and .svg)"));
+        }
+        if (board is not null)
+        {
+            foreach (var (name, p) in model.NamedParameters()) board.AddHistogram(name, p, end);
+            board.AddHparams(
+                new Dictionary<string, object?> { ["lr"] = opt.ParamGroups[0].Lr, ["batch_size"] = spec.BatchSize, ["seed"] = spec.Seed },
+                new Dictionary<string, double> { ["hparam/train_accuracy"] = finalTrain, ["hparam/test_accuracy"] = finalTest },
+                runName: "hparams", globalStep: end);
+            summary.Add(("tensorboard", Path.GetFullPath(board.LogDir)));
         }
         Report.Summary(live, log, summary);
         return new TrainResult

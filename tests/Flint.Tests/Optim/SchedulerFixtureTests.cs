@@ -106,10 +106,10 @@ public class SchedulerFixtureTests
             {
                 var nt = c.GetProperty("norm_type");
                 double p = nt.ValueKind == JsonValueKind.String ? double.PositiveInfinity : nt.GetDouble();
-                var total = Utils.ClipGradNorm_([W, b], 0.5, p);
+                var total = Flint.NN.Utils.ClipGradNorm_([W, b], 0.5, p);
                 Assert.Equal(Fixture.Tensor(c.GetProperty("total")).Item(), total.Item(), 5);
             }
-            else Utils.ClipGradValue_([W, b], 0.3);
+            else Flint.NN.Utils.ClipGradValue_([W, b], 0.3);
             TensorAssert.Close(Fixture.Tensor(c.GetProperty("W_grad")), W.Grad!, 1e-5, 1e-6);
             TensorAssert.Close(Fixture.Tensor(c.GetProperty("b_grad")), b.Grad!, 1e-5, 1e-6);
         }

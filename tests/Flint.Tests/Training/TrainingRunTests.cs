@@ -161,6 +161,30 @@ public class TrainingRunTests
     }
 
     [Fact]
+    public void TensorBoardOptionWritesEventFiles()
+    {
+        var dir = TempDir();
+        try
+        {
+            string tb = Path.Combine(dir, "tb");
+            var outw = new StringWriter();
+            Assert.Equal(0, CliApp.Run(["--epochs", "3", "--out", Path.Combine(dir, "run"), "--tensorboard", tb], outw, TextWriter.Null, live: false));
+            Assert.Contains("tensorboard:", outw.ToString());
+            var main = Flint.Tests.TensorBoard.TensorBoardTests.ReadEvents(tb);
+            var loss = main.Where(e => e.Summary?.Value.Count > 0 && e.Summary.Value[0].Tag == "loss/train").ToList();
+            Assert.Equal(new long[] { 1, 2, 3 }, loss.Select(e => e.Step));
+            Assert.All(loss, e => Assert.True(e.Summary.Value[0].SimpleValue > 0));
+            Assert.Contains(main, e => e.Summary?.Value.Count > 0 && e.Summary.Value[0].Tag == "run/text_summary");
+            Assert.Contains(main, e => e.Summary?.Value.Count > 0 && e.Summary.Value[0].Tag == "hidden.weight" && e.Summary.Value[0].Histo.Num == 40);
+            var train = Flint.Tests.TensorBoard.TensorBoardTests.ReadEvents(Path.Combine(tb, "accuracy_train"));
+            Assert.Equal(3, train.Count(e => e.Summary?.Value.Count > 0));
+            var hp = Flint.Tests.TensorBoard.TensorBoardTests.ReadEvents(Path.Combine(tb, "hparams"));
+            Assert.Contains(hp, e => e.Summary?.Value.Count > 0 && e.Summary.Value[0].Tag == "_hparams_/session_start_info");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void CurvesAreWrittenAsPngAndSvg()
     {
         var dir = TempDir();
