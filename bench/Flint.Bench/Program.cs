@@ -1,11 +1,13 @@
 using Flint.Bench;
 
 // Usage: Flint.Bench [W1 W2 ...] [--compiled] [--threads N] [--sizes a,b,...]   (no ids = all workloads)
+//        Flint.Bench linalg [threads]   (inv, solve and svd of a 512×512 float64 matrix; not a WORKLOADS.md row)
 // --threads: threads for kernels and peers (default 2, as WORKLOADS.md runs everything);
 // --sizes: override a workload's size list (W1: N values), for quick tuning runs.
 // Prints one line per result, as WORKLOADS.md describes.
 
 if (args.Length > 0 && args[0] == OpenBlas.ChildFlag) return OpenBlas.ChildMain(args[1..]);
+if (args.Length > 0 && args[0] == LinalgBench.Mode) { LinalgBench.Run(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
 
 IWorkload[] workloads =
 [

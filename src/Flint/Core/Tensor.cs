@@ -63,6 +63,7 @@ public partial class Tensor
 
     public bool IsContiguous()
     {
+        if (_numel == 0) return true; // as PyTorch: an empty tensor is contiguous whatever its strides
         int expected = 1;
         for (int d = _sizes.Length - 1; d >= 0; d--)
         {

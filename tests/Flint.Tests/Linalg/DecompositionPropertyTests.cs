@@ -145,4 +145,16 @@ public class DecompositionPropertyTests
         Close(a, (u * s).Matmul(v.mT), 1e-12);
         Close(Torch.Linalg.Pinv(a), a.Pinverse(), 1e-12);
     }
+
+    [Fact]
+    public void EmptyMatrices()
+    {
+        var (u, s, vh) = Torch.Linalg.Svd(Torch.Zeros([3, 0], DType.Float64));
+        Assert.Equal(new long[] { 3, 3 }, u.Shape);
+        Assert.Equal(new long[] { 0 }, s.Shape);
+        Assert.Equal(new long[] { 0, 0 }, vh.Shape);
+        Assert.Equal(new long[] { 0, 0 }, Torch.Linalg.Inv(Torch.Zeros([0, 0], DType.Float64)).Shape);
+        Assert.Equal(1.0, Torch.Linalg.Det(Torch.Zeros([0, 0], DType.Float64)).Item());
+        Assert.Equal(new long[] { 0, 0 }, Torch.Linalg.Qr(Torch.Zeros([2, 0], DType.Float64)).R.Shape);
+    }
 }

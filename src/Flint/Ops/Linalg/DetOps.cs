@@ -41,17 +41,21 @@ internal static class LuDeterminant
         return t.CastRaw(dtype);
     }
 
-    /// <summary>grad·A⁻ᵀ per matrix (g: one value per matrix): solve Aᵀ·G = g·I, differentiable.</summary>
+    /// <summary>
+    /// g·A⁻ᵀ per matrix (g: one value per matrix): solve Aᵀ·G = g·I, differentiable. A singular A does not fail: as
+    /// PyTorch, its zero pivots become epsilon (for the determinant g carries the factor det = 0, so G = 0).
+    /// </summary>
     public static Tensor AdjointSolve(Tensor a, Tensor g)
     {
         int n = a._sizes[^1];
         var eye = Torch.Eye(n, null, a.DType);
-        return Torch.Linalg.Solve(a.mT, g.Unsqueeze(-1).Unsqueeze(-1) * eye);
+        return Dispatcher.Call1(new LinalgSolveOp(left: true, perturbSingular: true), [a.mT, g.Unsqueeze(-1).Unsqueeze(-1) * eye]);
     }
 }
 
-/// <summary>aten::_linalg_det(A) → det(A), from the LU's diagonal. Derivative: grad·det·A⁻ᵀ (PyTorch's non-singular
-/// formula; at a singular matrix it is not finite here, where PyTorch switches to an SVD-based formula).</summary>
+/// <summary>aten::_linalg_det(A) → det(A), from the LU's diagonal. Derivative: grad·det·A⁻ᵀ, solved with zero pivots
+/// perturbed as PyTorch's first derivative does (0 at a singular matrix). PyTorch's second derivative at singular
+/// matrices goes through the SVD; here it is that of this formula.</summary>
 public sealed class LinalgDetOp : Op
 {
     public static readonly LinalgDetOp Instance = new();

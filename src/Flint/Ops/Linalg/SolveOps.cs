@@ -6,9 +6,11 @@ namespace Flint.Ops;
 /// <summary>
 /// aten::_linalg_solve_ex(A, B, left) for matrix right-hand sides with A and B of one batch shape (Torch.Linalg.Solve
 /// broadcasts and turns vectors into columns). Factors Aᵀ, as PyTorch does for a row-major A. Derivative:
-/// gB = A⁻ᵀ·gX (solved on the same side), gA = −gB·Xᵀ (left) or −Xᵀ·gB (right).
+/// gB = A⁻ᵀ·gX (solved on the same side), gA = −gB·Xᵀ (left) or −Xᵀ·gB (right). With perturbSingular (the
+/// determinant's derivative, as PyTorch computes it) an exactly zero pivot is replaced by the dtype's epsilon
+/// instead of being an error.
 /// </summary>
-public sealed class LinalgSolveOp(bool left) : Op
+public sealed class LinalgSolveOp(bool left, bool perturbSingular = false) : Op
 {
     public override string Name => "linalg_solve_ex";
     public override OpKind Kind => OpKind.Extern;
@@ -29,7 +31,12 @@ public sealed class LinalgSolveOp(bool left) : Op
             {
                 double* mi = mp + (nint)i * n * n;
                 if (LuKernel.Factor(mi, n, n, n, pp) != 0)
-                    throw LinalgCore.Error("torch.linalg.solve", a.Dim > 2, i, "The solver failed because the input matrix is singular.");
+                {
+                    if (!perturbSingular)
+                        throw LinalgCore.Error("torch.linalg.solve", a.Dim > 2, i, "The solver failed because the input matrix is singular.");
+                    double eps = a.DType == DType.Float32 ? 1.1920928955078125e-07 : 2.220446049250313e-16;
+                    for (int j = 0; j < n; j++) if (mi[(nint)j * n + j] == 0) mi[(nint)j * n + j] = eps;
+                }
                 LuKernel.Solve(mi, n, n, pp, bp + (nint)i * n * k, k, k, adjoint: left);
             }
         return [LinalgCore.As(left ? w : LinalgCore.TransposeRaw(w), b.DType)];
@@ -38,7 +45,7 @@ public sealed class LinalgSolveOp(bool left) : Op
     public override Tensor?[] Backward(BackwardContext ctx)
     {
         Tensor a = ctx.Input(0), x = ctx.Output();
-        var gB = Dispatcher.Call1(new LinalgSolveOp(left), [a.mT, ctx.Grad()]);
+        var gB = Dispatcher.Call1(new LinalgSolveOp(left, perturbSingular), [a.mT, ctx.Grad()]);
         Tensor? gA = ctx.NeedsInputGrad(0) ? (left ? -gB.Matmul(x.mT) : -x.mT.Matmul(gB)) : null;
         return [gA, gB];
     }

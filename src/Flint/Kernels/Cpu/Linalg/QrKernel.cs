@@ -8,13 +8,26 @@ namespace Flint.Kernels.Cpu.Linalg;
 /// </summary>
 internal static unsafe class QrKernel
 {
-    public static void Factor(double* a, int m, int n, int lda, double* tau)
+    /// <summary>
+    /// Factors in place. With perm (length n), columns are pivoted as LAPACK's geqp3 does (A·P = Q·R, the column of
+    /// largest remaining norm first, so |R|'s diagonal decreases); perm[j] is the original index of column j.
+    /// </summary>
+    public static void Factor(double* a, int m, int n, int lda, double* tau, int[]? perm = null)
     {
         int k = Math.Min(m, n);
         var w = new double[Math.Max(n, 1)];
+        double[]? norm2 = null, orig = null;
+        if (perm is not null)
+        {
+            norm2 = new double[n]; orig = new double[n];
+            for (int c = 0; c < n; c++) perm[c] = c;
+            for (int i = 0; i < m; i++) for (int c = 0; c < n; c++) { double v = a[(nint)i * lda + c]; norm2[c] += v * v; }
+            norm2.AsSpan().CopyTo(orig);
+        }
         fixed (double* wp = w)
             for (int j = 0; j < k; j++)
             {
+                if (perm is not null) Pivot(a, m, n, lda, j, perm, norm2!, orig!);
                 double alpha = a[(nint)j * lda + j], xnorm = 0;
                 for (int i = j + 1; i < m; i++) { double v = a[(nint)i * lda + j]; xnorm += v * v; }
                 if (xnorm == 0) { tau[j] = 0; continue; }
@@ -24,7 +37,29 @@ internal static unsafe class QrKernel
                 for (int i = j + 1; i < m; i++) a[(nint)i * lda + j] *= s;
                 a[(nint)j * lda + j] = beta;
                 Reflect(a, m, lda, j, j + 1, n, tau[j], a, lda, wp);
+                if (norm2 is not null)
+                    for (int c = j + 1; c < n; c++) { double r = a[(nint)j * lda + c]; norm2[c] -= r * r; }
             }
+    }
+
+    /// <summary>Brings the remaining column of largest norm to position j (norms downdated, recomputed where
+    /// the downdate has cancelled most of the original value).</summary>
+    static void Pivot(double* a, int m, int n, int lda, int j, int[] perm, double[] norm2, double[] orig)
+    {
+        for (int c = j; c < n; c++)
+            if (norm2[c] <= 1e-6 * orig[c])
+            {
+                double t = 0;
+                for (int i = j; i < m; i++) { double v = a[(nint)i * lda + c]; t += v * v; }
+                norm2[c] = t; orig[c] = t;
+            }
+        int p = j;
+        for (int c = j + 1; c < n; c++) if (norm2[c] > norm2[p]) p = c;
+        if (p == j) return;
+        for (int i = 0; i < m; i++) (a[(nint)i * lda + j], a[(nint)i * lda + p]) = (a[(nint)i * lda + p], a[(nint)i * lda + j]);
+        (perm[j], perm[p]) = (perm[p], perm[j]);
+        (norm2[j], norm2[p]) = (norm2[p], norm2[j]);
+        (orig[j], orig[p]) = (orig[p], orig[j]);
     }
 
     /// <summary>
